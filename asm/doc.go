@@ -1,0 +1,2 @@
+// Package asm is an assembler and disassembler for eBPF instructions.
+package asm
