@@ -13,6 +13,8 @@ typedef __u8 uint8_t;
 typedef __u16 uint16_t;
 typedef __u32 uint32_t;
 typedef __u64 uint64_t;
+typedef __s8 int8_t;
+typedef __s16 int16_t;
 typedef __s32 int32_t;
 typedef __s64 int64_t;
 typedef _Bool bool;
@@ -65,6 +67,8 @@ struct bpf_map_def {
  * helper's number, which clang turns into `call <number>`. */
 static void *(*bpf_map_lookup_elem)(const void *map, const void *key) = (void *)BPF_FUNC_map_lookup_elem;
 static long (*bpf_map_update_elem)(const void *map, const void *key, const void *value, uint64_t flags) = (void *)BPF_FUNC_map_update_elem;
+static long (*bpf_map_push_elem)(const void *map, const void *value, uint64_t flags) = (void *)BPF_FUNC_map_push_elem;
+static long (*bpf_ringbuf_output)(void *ringbuf, void *data, uint64_t size, uint64_t flags) = (void *)BPF_FUNC_ringbuf_output;
 static long (*bpf_map_delete_elem)(const void *map, const void *key) = (void *)BPF_FUNC_map_delete_elem;
 static long (*bpf_probe_read_kernel)(void *dst, uint32_t size, const void *src) = (void *)BPF_FUNC_probe_read_kernel;
 static uint64_t (*bpf_ktime_get_ns)(void) = (void *)BPF_FUNC_ktime_get_ns;
