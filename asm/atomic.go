@@ -10,18 +10,18 @@ type atomicOp int64
 const (
 	atomicFetch atomicOp = 0x01 // BPF_FETCH: return the old value in src
 
-	atomicAdd        atomicOp = 0x00 // BPF_ADD
-	atomicOr         atomicOp = 0x40 // BPF_OR
-	atomicAnd        atomicOp = 0x50 // BPF_AND
-	atomicXor        atomicOp = 0xa0 // BPF_XOR
-	atomicXchg       atomicOp = 0xe0 | atomicFetch
-	atomicCmpXchg    atomicOp = 0xf0 | atomicFetch
-	atomicLoadAcq    atomicOp = 0x100 // BPF_LOAD_ACQ: dst = load_acquire(src + off)
-	atomicStoreRel   atomicOp = 0x110 // BPF_STORE_REL: store_release(dst + off, src)
-	atomicFetchAdd            = atomicAdd | atomicFetch
-	atomicFetchOr             = atomicOr | atomicFetch
-	atomicFetchAnd            = atomicAnd | atomicFetch
-	atomicFetchXor            = atomicXor | atomicFetch
+	atomicAdd      atomicOp = 0x00 // BPF_ADD
+	atomicOr       atomicOp = 0x40 // BPF_OR
+	atomicAnd      atomicOp = 0x50 // BPF_AND
+	atomicXor      atomicOp = 0xa0 // BPF_XOR
+	atomicXchg     atomicOp = 0xe0 | atomicFetch
+	atomicCmpXchg  atomicOp = 0xf0 | atomicFetch
+	atomicLoadAcq  atomicOp = 0x100 // BPF_LOAD_ACQ: dst = load_acquire(src + off)
+	atomicStoreRel atomicOp = 0x110 // BPF_STORE_REL: store_release(dst + off, src)
+	atomicFetchAdd          = atomicAdd | atomicFetch
+	atomicFetchOr           = atomicOr | atomicFetch
+	atomicFetchAnd          = atomicAnd | atomicFetch
+	atomicFetchXor          = atomicXor | atomicFetch
 )
 
 func (op atomicOp) String() string {
