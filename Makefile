@@ -16,7 +16,11 @@ MULTIARCH_INCLUDE ?= /usr/include/$(shell uname -m)-linux-gnu
 # -g produces .BTF and .BTF.ext (and DWARF, which the strip step removes again:
 # `llvm-strip -g` drops only .debug_* sections).
 CFLAGS ?= -O2 -g -Wall -Werror
-BPF_CFLAGS = $(CFLAGS) -idirafter $(MULTIARCH_INCLUDE) -I$(dir $<)
+# The prefix map keeps the checkout's absolute path out of the objects (BTF
+# line info records source file names), so rebuilding anywhere gives the
+# same bytes.
+BPF_CFLAGS = $(CFLAGS) -idirafter $(MULTIARCH_INCLUDE) -I$(dir $<) \
+	-ffile-prefix-map=$(CURDIR)=.
 
 TESTDATA_SRC := $(sort $(wildcard testdata/*.c) $(wildcard btf/testdata/*.c))
 TESTDATA_OBJ := $(foreach src,$(TESTDATA_SRC:.c=),$(src)-el.elf $(src)-eb.elf)
