@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strings"
 	"syscall"
 )
 
@@ -51,28 +52,25 @@ func (insns *Instructions) Unmarshal(r io.Reader, bo binary.ByteOrder) error {
 	return nil
 }
 
-// readAll reads r to the end with a single allocation when r knows how much
-// it holds.
+// readAll reads r to the end, with a single allocation for the readers
+// whose Len is exactly what remains.
 func readAll(r io.Reader) ([]byte, error) {
-	type lener interface{ Len() int }
-	if l, ok := r.(lener); ok {
-		buf := make([]byte, l.Len())
-		n, err := io.ReadFull(r, buf)
-		if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-			return nil, err
-		}
-		buf = buf[:n]
-		// The Len may have been a lower bound; read whatever follows.
-		rest, err := io.ReadAll(r)
-		if err != nil {
-			return nil, err
-		}
-		if len(rest) > 0 {
-			buf = append(buf, rest...)
-		}
-		return buf, nil
+	var n int
+	switch r := r.(type) {
+	case *bytes.Reader:
+		n = r.Len()
+	case *bytes.Buffer:
+		n = r.Len()
+	case *strings.Reader:
+		n = r.Len()
+	default:
+		return io.ReadAll(r)
 	}
-	return io.ReadAll(r)
+	buf := make([]byte, n)
+	if _, err := io.ReadFull(r, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
 }
 
 // countInstructions returns how many instructions buf holds, counting a
