@@ -1,0 +1,67 @@
+package ebpf
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/bpfcore/ebpf/btf"
+)
+
+// MapID is the kernel's unique identifier of a map.
+type MapID uint32
+
+// MapSpec describes a map to create.
+type MapSpec struct {
+	// Name is the name of the map, truncated to 15 bytes when it is passed to
+	// the kernel.
+	Name       string
+	Type       MapType
+	KeySize    uint32
+	ValueSize  uint32
+	MaxEntries uint32
+	// Flags are the map_flags of BPF_MAP_CREATE.
+	Flags uint32
+	// Pinning says whether and how the map is pinned.
+	Pinning PinType
+	// NumaNode is the NUMA node to allocate on; it needs BPF_F_NUMA_NODE in Flags.
+	NumaNode uint32
+	// Contents are written into the map after it is created.
+	Contents []MapKV
+	// Freeze makes the map read-only from user space after Contents are written.
+	Freeze bool
+	// InnerMap is the template of the values of a map-of-maps.
+	InnerMap *MapSpec
+	// Extra holds trailing bytes of a legacy map definition; they must be zero.
+	Extra *bytes.Reader
+	// Key and Value are the BTF types of keys and values, if known.
+	Key, Value btf.Type
+}
+
+// MapKV is a key and a value to write into a map.
+type MapKV struct {
+	Key   interface{}
+	Value interface{}
+}
+
+// String describes the spec, for example Hash(keySize=4, valueSize=8,
+// maxEntries=1, flags=0).
+func (ms *MapSpec) String() string {
+	return fmt.Sprintf("%s(keySize=%d, valueSize=%d, maxEntries=%d, flags=%d)",
+		ms.Type, ms.KeySize, ms.ValueSize, ms.MaxEntries, ms.Flags)
+}
+
+// Copy returns a copy of the spec that can be changed without changing the
+// original: Contents is a new slice and InnerMap a copy. Extra, Key and Value
+// are shared. Copy of nil is nil.
+func (ms *MapSpec) Copy() *MapSpec {
+	if ms == nil {
+		return nil
+	}
+	cpy := *ms
+	if ms.Contents != nil {
+		cpy.Contents = make([]MapKV, len(ms.Contents))
+		copy(cpy.Contents, ms.Contents)
+	}
+	cpy.InnerMap = ms.InnerMap.Copy()
+	return &cpy
+}
