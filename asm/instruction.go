@@ -14,7 +14,8 @@ type Instruction struct {
 	Offset   int16
 	Constant int64
 
-	// Metadata contains optional metadata about this instruction.
+	// Metadata carries what the wire format has no room for: symbols,
+	// references, source lines and associated maps.
 	Metadata Metadata
 }
 
@@ -33,16 +34,16 @@ func (s Comment) String() string {
 }
 
 var (
-	// ErrUnreferencedSymbol is returned when an operation needs instructions
-	// that reference a symbol and there are none.
+	// ErrUnreferencedSymbol is wrapped when no instruction refers to the
+	// symbol an operation was asked to resolve.
 	ErrUnreferencedSymbol = errors.New("unreferenced symbol")
 
-	// ErrUnsatisfiedMapReference is returned when a map reference cannot be
-	// resolved.
+	// ErrUnsatisfiedMapReference is wrapped when a map load refers to a
+	// map that was not provided.
 	ErrUnsatisfiedMapReference = errors.New("unsatisfied map reference")
 
-	// ErrUnsatisfiedProgramReference is returned when a program reference
-	// (a call or jump target) cannot be resolved.
+	// ErrUnsatisfiedProgramReference is wrapped when a call, jump or
+	// function pointer refers to a symbol no instruction defines.
 	ErrUnsatisfiedProgramReference = errors.New("unsatisfied program reference")
 )
 
@@ -77,9 +78,8 @@ func (ins *Instruction) IsLoadFromMap() bool {
 	return ins.OpCode.IsDWordLoad() && (ins.Src == PseudoMapFD || ins.Src == PseudoMapValue)
 }
 
-// IsFunctionCall reports whether ins is a bpf-to-bpf call.
-//
-// This is not the same thing as a BPF helper call (IsBuiltinCall).
+// IsFunctionCall reports whether ins calls another function of the same
+// program (Src PseudoCall). Calls of helpers are IsBuiltinCall.
 func (ins *Instruction) IsFunctionCall() bool {
 	return ins.OpCode.JumpOp() == Call && ins.Src == PseudoCall
 }
@@ -232,12 +232,8 @@ func (ins Instruction) Map() FDer {
 }
 
 // WithSource returns a copy of ins annotated with src, usually the source
-// line it was compiled from (a btf.Line or a Comment).
+// line it was compiled from (a btf.Line or a Comment); nil removes it.
 func (ins Instruction) WithSource(src fmt.Stringer) Instruction {
-	if src == nil {
-		ins.Metadata.Set(sourceMeta{}, nil)
-		return ins
-	}
 	ins.Metadata.Set(sourceMeta{}, src)
 	return ins
 }

@@ -120,14 +120,14 @@ func (i Size) String() string {
 	return "Size(" + strconv.Itoa(int(i)) + ")"
 }
 
-// LoadMemOp returns the OpCode to load a value of given size from memory.
+// LoadMemOp returns the opcode of a memory read of size bytes (LdXMem).
 func LoadMemOp(size Size) OpCode {
 	return OpCode(LdXClass).SetMode(MemMode).SetSize(size)
 }
 
-// LoadMemSXOp returns the OpCode to load a value of given size from memory
-// sign extended to 64 bits, or InvalidOpCode for DWord, which has no wider
-// type to extend to.
+// LoadMemSXOp returns the opcode of a sign-extending memory read of size
+// bytes (LdXMemSX), or InvalidOpCode for DWord, which fills the register
+// already.
 func LoadMemSXOp(size Size) OpCode {
 	if size == DWord {
 		return InvalidOpCode
@@ -135,7 +135,7 @@ func LoadMemSXOp(size Size) OpCode {
 	return OpCode(LdXClass).SetMode(MemSXMode).SetSize(size)
 }
 
-// LoadMem emits `dst = *(size *)(src + offset)`.
+// LoadMem reads size bytes at src+offset into dst, zero-extended.
 func LoadMem(dst, src Register, offset int16, size Size) Instruction {
 	return Instruction{
 		OpCode: LoadMemOp(size),
@@ -145,8 +145,8 @@ func LoadMem(dst, src Register, offset int16, size Size) Instruction {
 	}
 }
 
-// LoadMemSX emits `dst = *(size *)(src + offset)` but sign extends dst.
-// The OpCode is InvalidOpCode for DWord.
+// LoadMemSX reads size bytes at src+offset into dst, sign-extended to 64
+// bits. The OpCode is InvalidOpCode for DWord.
 func LoadMemSX(dst, src Register, offset int16, size Size) Instruction {
 	return Instruction{
 		OpCode: LoadMemSXOp(size),
@@ -156,16 +156,14 @@ func LoadMemSX(dst, src Register, offset int16, size Size) Instruction {
 	}
 }
 
-// LoadImmOp returns the OpCode to load an immediate of given size.
-//
-// As of kernel 4.20, only DWord size is accepted.
+// LoadImmOp returns the opcode of an immediate load of size. The kernel only
+// knows the DWord form, the two-slot 64-bit immediate load (LdImmDW).
 func LoadImmOp(size Size) OpCode {
 	return OpCode(LdClass).SetMode(ImmMode).SetSize(size)
 }
 
-// LoadImm emits `dst = (size)value`.
-//
-// As of kernel 4.20, only DWord size is accepted.
+// LoadImm puts value into dst. Only size DWord is a valid instruction for
+// the kernel.
 func LoadImm(dst Register, value int64, size Size) Instruction {
 	return Instruction{
 		OpCode:   LoadImmOp(size),
@@ -174,8 +172,9 @@ func LoadImm(dst Register, value int64, size Size) Instruction {
 	}
 }
 
-// LoadMapPtr stores a pointer to a map in dst. Its OpCode is InvalidOpCode
-// if fd is negative.
+// LoadMapPtr puts the address of the map with file descriptor fd into dst;
+// the kernel replaces the fd when it loads the program. The OpCode is
+// InvalidOpCode if fd is negative.
 func LoadMapPtr(dst Register, fd int) Instruction {
 	if fd < 0 {
 		return Instruction{OpCode: InvalidOpCode}
@@ -188,9 +187,9 @@ func LoadMapPtr(dst Register, fd int) Instruction {
 	}
 }
 
-// LoadMapValue stores a pointer to the value at offset in the map given by
-// fd (an array map with a single element) in dst. Its OpCode is
-// InvalidOpCode if fd is negative.
+// LoadMapValue puts the address of byte offset of the first value of the
+// array map with file descriptor fd into dst, the way global variables are
+// accessed. The OpCode is InvalidOpCode if fd is negative.
 func LoadMapValue(dst Register, fd int, offset uint32) Instruction {
 	if fd < 0 {
 		return Instruction{OpCode: InvalidOpCode}
@@ -203,13 +202,15 @@ func LoadMapValue(dst Register, fd int, offset uint32) Instruction {
 	}
 }
 
-// LoadIndOp returns the OpCode for loading a value of given size from an
-// sk_buff.
+// LoadIndOp returns the opcode of a legacy packet read of size bytes at a
+// register-relative position (LdInd).
 func LoadIndOp(size Size) OpCode {
 	return OpCode(LdClass).SetMode(IndMode).SetSize(size)
 }
 
-// LoadInd emits `dst = ntoh(*(size *)(((sk_buff *)R6)->data + src + offset))`.
+// LoadInd reads size bytes of the packet in the socket buffer held in R6,
+// at src+offset, in network byte order. Legacy from cBPF: the result always
+// lands in R0, and the kernel rejects any other dst.
 func LoadInd(dst, src Register, offset int32, size Size) Instruction {
 	return Instruction{
 		OpCode:   LoadIndOp(size),
@@ -219,13 +220,14 @@ func LoadInd(dst, src Register, offset int32, size Size) Instruction {
 	}
 }
 
-// LoadAbsOp returns the OpCode for loading a value of given size from an
-// sk_buff.
+// LoadAbsOp returns the opcode of a legacy packet read of size bytes at a
+// constant position (LdAbs).
 func LoadAbsOp(size Size) OpCode {
 	return OpCode(LdClass).SetMode(AbsMode).SetSize(size)
 }
 
-// LoadAbs emits `r0 = ntoh(*(size *)(((sk_buff *)R6)->data + offset))`.
+// LoadAbs reads size bytes of the packet in the socket buffer held in R6,
+// at offset, in network byte order, into R0. Legacy from cBPF.
 func LoadAbs(offset int32, size Size) Instruction {
 	return Instruction{
 		OpCode:   LoadAbsOp(size),
@@ -234,13 +236,13 @@ func LoadAbs(offset int32, size Size) Instruction {
 	}
 }
 
-// StoreMemOp returns the OpCode for storing a register of given size in
-// memory.
+// StoreMemOp returns the opcode of a write of size bytes from a register
+// (StXMem).
 func StoreMemOp(size Size) OpCode {
 	return OpCode(StXClass).SetMode(MemMode).SetSize(size)
 }
 
-// StoreMem emits `*(size *)(dst + offset) = src`.
+// StoreMem writes the low size bytes of src at dst+offset.
 func StoreMem(dst Register, offset int16, src Register, size Size) Instruction {
 	return Instruction{
 		OpCode: StoreMemOp(size),
@@ -250,13 +252,14 @@ func StoreMem(dst Register, offset int16, src Register, size Size) Instruction {
 	}
 }
 
-// StoreImmOp returns the OpCode for storing an immediate of given size in
-// memory.
+// StoreImmOp returns the opcode of a write of size bytes of an immediate
+// (StMem).
 func StoreImmOp(size Size) OpCode {
 	return OpCode(StClass).SetMode(MemMode).SetSize(size)
 }
 
-// StoreImm emits `*(size *)(dst + offset) = value`.
+// StoreImm writes the low size bytes of value at dst+offset. value must fit
+// into 32 bits; the kernel sign-extends it for DWord.
 func StoreImm(dst Register, offset int16, value int64, size Size) Instruction {
 	return Instruction{
 		OpCode:   StoreImmOp(size),
@@ -266,13 +269,14 @@ func StoreImm(dst Register, offset int16, value int64, size Size) Instruction {
 	}
 }
 
-// StoreXAddOp returns the OpCode to atomically add a register to a value in
-// memory.
+// StoreXAddOp returns the opcode of an atomic operation on size bytes of
+// memory (StXXAdd); with a zero immediate it is an atomic add.
 func StoreXAddOp(size Size) OpCode {
 	return OpCode(StXClass).SetMode(XAddMode).SetSize(size)
 }
 
-// StoreXAdd atomically adds src to *dst.
+// StoreXAdd adds src to the size bytes at dst in one atomic step. Only Word
+// and DWord exist.
 func StoreXAdd(dst, src Register, size Size) Instruction {
 	return Instruction{
 		OpCode: StoreXAddOp(size),
