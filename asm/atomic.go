@@ -24,6 +24,7 @@ const (
 	atomicFetchXor          = atomicXor | atomicFetch
 )
 
+// String names the operation, or gives its number in hex.
 func (op atomicOp) String() string {
 	switch op {
 	case atomicAdd:
