@@ -10,11 +10,13 @@ import (
 
 	"github.com/bpfcore/ebpf/internal"
 	"github.com/bpfcore/ebpf/internal/sys"
+	"github.com/bpfcore/ebpf/internal/testutils"
+	"github.com/bpfcore/ebpf/internal/testutils/fdtrace"
 )
 
 func TestPin(t *testing.T) {
-	requireBPF(t)
-	dir := tempBPFFS(t)
+	testutils.RequirePrivileges(t)
+	dir := testutils.TempBPFFS(t)
 
 	fd, err := sys.MapCreate(&sys.MapCreateAttr{MapType: sys.BPF_MAP_TYPE_ARRAY, KeySize: 4, ValueSize: 4, MaxEntries: 1})
 	qt.Assert(t, qt.IsNil(err))
@@ -51,8 +53,8 @@ func TestPin(t *testing.T) {
 }
 
 func TestFSType(t *testing.T) {
-	requireBPF(t)
-	fsType, err := internal.FSType(tempBPFFS(t))
+	testutils.RequirePrivileges(t)
+	fsType, err := internal.FSType(testutils.TempBPFFS(t))
 	qt.Assert(t, qt.IsNil(err))
 	qt.Assert(t, qt.Equals(fsType, int64(unix.BPF_FS_MAGIC)))
 
@@ -63,4 +65,8 @@ func TestFSType(t *testing.T) {
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+func TestMain(m *testing.M) {
+	fdtrace.TestMain(m)
 }

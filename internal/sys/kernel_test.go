@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/bpfcore/ebpf/internal/sys"
+	"github.com/bpfcore/ebpf/internal/testutils"
 )
 
 // socketFilter is "r0 = 0; exit" in raw instruction encoding.
@@ -226,7 +227,7 @@ func TestProgLoadVerifierLog(t *testing.T) {
 
 func TestPinAndGet(t *testing.T) {
 	requireBPF(t)
-	dir := tempBPFFS(t)
+	dir := testutils.TempBPFFS(t)
 	m := newMap(t, sys.BPF_MAP_TYPE_ARRAY, 4, 8, 1)
 	path := filepath.Join(dir, "map")
 
