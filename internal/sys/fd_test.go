@@ -214,8 +214,9 @@ func TestMaskProfilerSignal(t *testing.T) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	qt.Assert(t, qt.IsFalse(blocked()))
-	restore := maskProfilerSignal()
+	var pm profilerMask
+	maskProfilerSignal(&pm)
 	qt.Assert(t, qt.IsTrue(blocked()))
-	restore()
+	pm.restore()
 	qt.Assert(t, qt.IsFalse(blocked()))
 }

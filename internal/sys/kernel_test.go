@@ -439,3 +439,18 @@ func BenchmarkMapLookupMissing(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkProgRun(b *testing.B) {
+	requireBPF(b)
+	prog := newSocketFilter(b)
+	data := make([]byte, 14)
+	in, size := sys.NewSlicePointerLen(data)
+	attr := sys.ProgRunAttr{ProgFd: prog.Uint(), DataIn: in, DataSizeIn: size, Repeat: 1}
+
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := sys.ProgRun(&attr); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

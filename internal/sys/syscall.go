@@ -70,8 +70,9 @@ func BPF(cmd Cmd, attr unsafe.Pointer, size uintptr) (uintptr, error) {
 		// The verifier and long test runs abort with EAGAIN/EINTR when a
 		// signal is pending. The Go profiler's SIGPROF arrives often enough
 		// to livelock them, so keep it away from this thread.
-		restore := maskProfilerSignal()
-		defer restore()
+		var pm profilerMask
+		maskProfilerSignal(&pm)
+		defer pm.restore()
 	}
 
 	eagain := 0

@@ -55,12 +55,17 @@ func matched(tb testing.TB, pattern, name string) bool {
 // noticed rather than passing vacuously.
 func Files(t *testing.T, files []string, fn func(*testing.T, string)) {
 	t.Helper()
-	if len(files) == 0 {
-		t.Fatal("no files to test")
-	}
+	requireFiles(t, files)
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			fn(t, file)
 		})
+	}
+}
+
+func requireFiles(tb testing.TB, files []string) {
+	tb.Helper()
+	if len(files) == 0 {
+		tb.Fatal("no files to test")
 	}
 }
