@@ -22,6 +22,8 @@ type UnsupportedFeatureError struct {
 	Name string
 }
 
+// Error returns "<name> not supported (requires >= v<version>)", or
+// "<name> not supported" without a known minimum version.
 func (ufe *UnsupportedFeatureError) Error() string {
 	if ufe.MinimumVersion.Unspecified() {
 		return fmt.Sprintf("%s not supported", ufe.Name)

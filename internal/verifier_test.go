@@ -99,3 +99,17 @@ func TestVerifierErrorWrapped(t *testing.T) {
 	qt.Assert(t, qt.ErrorIs(wrapped, errCause))
 	qt.Assert(t, qt.IsTrue(strings.HasSuffix(wrapped.Error(), "src: permission denied: x")))
 }
+
+func FuzzErrorWithLog(f *testing.F) {
+	f.Add([]byte("a\nb\n\tc\nprocessed 1 insns"), true, 2)
+	f.Add([]byte("\x00"), false, 0)
+	f.Fuzz(func(t *testing.T, log []byte, truncated bool, width int) {
+		ve := ErrorWithLog("src", errCause, log, truncated)
+		_ = ve.Error()
+		width = width % 64
+		if width < 0 {
+			width = -width
+		}
+		_ = fmt.Sprintf("%+*v %-*v %v %s", width, ve, width, ve, ve, ve)
+	})
+}

@@ -135,3 +135,17 @@ func TestVersionCodeFromNotes(t *testing.T) {
 	_, err = versionCodeFromNotes(huge, binary.LittleEndian)
 	qt.Assert(t, qt.IsNotNil(err))
 }
+
+func FuzzVersionCodeFromNotes(f *testing.F) {
+	f.Add([]byte("\x06\x00\x00\x00\x04\x00\x00\x00\x00\x00\x00\x00Linux\x00\x00\x00\x2c\x12\x06\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = versionCodeFromNotes(data, binary.LittleEndian)
+	})
+}
+
+func FuzzParseKernelRelease(f *testing.F) {
+	f.Add("6.18.44-fc-v669")
+	f.Fuzz(func(t *testing.T, release string) {
+		_, _ = parseKernelRelease(release)
+	})
+}
