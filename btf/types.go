@@ -3,6 +3,8 @@ package btf
 import (
 	"fmt"
 	"math"
+
+	"github.com/bpfcore/ebpf/internal/sys"
 )
 
 // maxResolveDepth bounds every loop that follows Typedefs, qualifiers or
@@ -689,11 +691,7 @@ func Sizeof(typ Type) (int, error) {
 }
 
 // TypeID identifies a type in a BTF blob. Void is always 0.
-//
-// TODO: make this an alias of sys.TypeID once internal/sys declares it.
-type TypeID uint32
+type TypeID = sys.TypeID
 
 // ID identifies a BTF blob loaded into the kernel.
-//
-// TODO: make this an alias of sys.BTFID once internal/sys declares it.
-type ID uint32
+type ID = sys.BTFID

@@ -1,0 +1,195 @@
+package btf
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+// The kernel's BTF, parsed once per process. Callers get copies, so the
+// cached Specs never decode anything themselves and copying them is cheap.
+var kernelBTF struct {
+	sync.Mutex
+	kernel  *Spec
+	modules map[string]*Spec
+}
+
+// FlushKernelSpec drops the cached kernel and kernel module BTF, so that the
+// next LoadKernelSpec or LoadKernelModuleSpec reads it again. Use it after
+// the kernel's BTF may have changed, for example when a module was loaded.
+func FlushKernelSpec() {
+	kernelBTF.Lock()
+	defer kernelBTF.Unlock()
+
+	kernelBTF.kernel = nil
+	kernelBTF.modules = nil
+	// TODO: also flush the kallsyms function→module cache once
+	// internal/kallsyms exists.
+}
+
+// LoadKernelSpec returns the BTF of the running kernel.
+//
+// It reads /sys/kernel/btf/vmlinux, or, if the kernel doesn't provide it, a
+// vmlinux ELF file from the usual locations on disk. The result is cached
+// for the process; every call returns an independent copy.
+//
+// It returns an error wrapping ErrNotSupported if the kernel has no BTF.
+func LoadKernelSpec() (*Spec, error) {
+	kernelBTF.Lock()
+	defer kernelBTF.Unlock()
+
+	spec, err := cachedKernelSpec()
+	if err != nil {
+		return nil, err
+	}
+	return spec.Copy(), nil
+}
+
+// LoadKernelModuleSpec returns the BTF of the kernel module with the given
+// name, which must be a bare name like "nf_nat", split on top of the
+// kernel's BTF. The result is cached for the process; every call returns an
+// independent copy.
+//
+// It returns an error wrapping fs.ErrNotExist if the module has no BTF (for
+// example because it isn't loaded).
+func LoadKernelModuleSpec(module string) (*Spec, error) {
+	if module == "" || filepath.Base(module) != module || strings.ContainsAny(module, ".") {
+		return nil, fmt.Errorf("kernel module name %q: must be a bare name without directory or extension", module)
+	}
+
+	kernelBTF.Lock()
+	defer kernelBTF.Unlock()
+
+	if spec := kernelBTF.modules[module]; spec != nil {
+		return spec.Copy(), nil
+	}
+
+	base, err := cachedKernelSpec()
+	if err != nil {
+		return nil, err
+	}
+
+	spec, err := loadKernelModuleSpec(module, base)
+	if err != nil {
+		return nil, err
+	}
+
+	if kernelBTF.modules == nil {
+		kernelBTF.modules = make(map[string]*Spec)
+	}
+	kernelBTF.modules[module] = spec
+	return spec.Copy(), nil
+}
+
+// cachedKernelSpec returns the cached kernel Spec, loading it if needed.
+// kernelBTF must be locked. The result must not be used for lookups, only
+// copied.
+func cachedKernelSpec() (*Spec, error) {
+	if kernelBTF.kernel != nil {
+		return kernelBTF.kernel, nil
+	}
+
+	spec, err := loadKernelSpec()
+	if err != nil {
+		return nil, err
+	}
+	kernelBTF.kernel = spec
+	return spec, nil
+}
+
+// loadKernelSpec reads the kernel's BTF, without caching.
+func loadKernelSpec() (*Spec, error) {
+	fh, err := os.Open("/sys/kernel/btf/vmlinux")
+	if err == nil {
+		defer fh.Close()
+
+		raw, err := readAll(fh)
+		if err != nil {
+			return nil, fmt.Errorf("read kernel BTF: %w", err)
+		}
+		spec, err := loadRawSpec(raw, nil, nil)
+		if err != nil {
+			return nil, fmt.Errorf("kernel BTF: %w", err)
+		}
+		return spec, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("kernel BTF: %w", err)
+	}
+
+	file, err := findVMLinux()
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+
+	spec, err := LoadSpecFromReader(file)
+	if err != nil {
+		return nil, fmt.Errorf("kernel BTF from %s: %w", file.Name(), err)
+	}
+	return spec, nil
+}
+
+// loadKernelModuleSpec reads the split BTF of a module on top of base,
+// without caching.
+func loadKernelModuleSpec(module string, base *Spec) (*Spec, error) {
+	fh, err := os.Open(filepath.Join("/sys/kernel/btf", module))
+	if err != nil {
+		return nil, fmt.Errorf("BTF of kernel module %s: %w", module, err)
+	}
+	defer fh.Close()
+
+	spec, err := LoadSplitSpecFromReader(fh, base)
+	if err != nil {
+		return nil, fmt.Errorf("BTF of kernel module %s: %w", module, err)
+	}
+	return spec, nil
+}
+
+// vmlinuxLocations are where distributions install an uncompressed vmlinux
+// with BTF, %[1]s being the kernel release. The list follows libbpf.
+var vmlinuxLocations = []string{
+	"/boot/vmlinux-%[1]s",
+	"/lib/modules/%[1]s/vmlinux-%[1]s",
+	"/lib/modules/%[1]s/build/vmlinux",
+	"/usr/lib/modules/%[1]s/kernel/vmlinux",
+	"/usr/lib/debug/boot/vmlinux-%[1]s",
+	"/usr/lib/debug/boot/vmlinux-%[1]s.debug",
+	"/usr/lib/debug/lib/modules/%[1]s/vmlinux",
+}
+
+// findVMLinux opens the first vmlinux file of the running kernel found in
+// vmlinuxLocations.
+//
+// It returns an error wrapping ErrNotSupported if there is none.
+func findVMLinux() (*os.File, error) {
+	release, err := kernelRelease()
+	if err != nil {
+		return nil, err
+	}
+
+	for _, loc := range vmlinuxLocations {
+		file, err := os.Open(fmt.Sprintf(loc, release))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		return file, err
+	}
+
+	return nil, fmt.Errorf("no BTF found for kernel version %s: %w", release, ErrNotSupported)
+}
+
+// kernelRelease returns the release of the running kernel, as uname -r
+// prints it.
+func kernelRelease() (string, error) {
+	var uname unix.Utsname
+	if err := unix.Uname(&uname); err != nil {
+		return "", fmt.Errorf("uname: %w", err)
+	}
+	return unix.ByteSliceToString(uname.Release[:]), nil
+}

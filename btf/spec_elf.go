@@ -1,0 +1,217 @@
+package btf
+
+import (
+	"debug/elf"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+)
+
+const elfMagic = "\x7fELF"
+
+// loadSpecFromELF parses the .BTF section of an ELF object and fixes up the
+// layout of its data sections.
+func loadSpecFromELF(rd io.ReaderAt) (spec *Spec, err error) {
+	// debug/elf panics on some malformed input.
+	defer func() {
+		if r := recover(); r != nil {
+			spec, err = nil, fmt.Errorf("read ELF: malformed file: %v", r)
+		}
+	}()
+
+	file, err := elf.NewFile(rd)
+	if err != nil {
+		return nil, fmt.Errorf("read ELF: %w", err)
+	}
+	return loadSpecFromELFFile(file)
+}
+
+// loadSpecFromELFFile parses the .BTF section of file and fixes up the layout
+// of its data sections. It returns an error wrapping ErrNotFound if there is
+// no .BTF section. The caller recovers from panics in debug/elf.
+func loadSpecFromELFFile(file *elf.File) (*Spec, error) {
+	btfSection := file.Section(".BTF")
+	if btfSection == nil {
+		return nil, fmt.Errorf("ELF has no .BTF section: %w", ErrNotFound)
+	}
+	if btfSection.Flags&elf.SHF_COMPRESSED != 0 {
+		return nil, errors.New("section .BTF: compressed BTF is not supported")
+	}
+	if btfSection.Type == elf.SHT_NOBITS {
+		return nil, errors.New("section .BTF: has no data (NOBITS)")
+	}
+
+	raw, err := btfSection.Data()
+	if err != nil {
+		return nil, fmt.Errorf("section .BTF: %w", err)
+	}
+
+	spec, err := loadRawSpec(raw, file.ByteOrder, nil)
+	if err != nil {
+		return nil, fmt.Errorf("section .BTF: %w", err)
+	}
+
+	if err := fixupDatasecs(spec, file); err != nil {
+		return nil, err
+	}
+	return spec, nil
+}
+
+// fixupDatasecs decodes every Datasec of an ELF's BTF and fills in what the
+// compiler leaves to the linker: the size of the section and the offsets of
+// its variables. Virtual sections get their own treatment: .kconfig is laid
+// out from its variables' types, .ksyms must only hold functions.
+func fixupDatasecs(spec *Spec, file *elf.File) error {
+	spec.mu.Lock()
+	defer spec.mu.Unlock()
+
+	var symbols map[elfSymbol]uint32
+	for i, off := range spec.raw.offsets {
+		if spec.raw.header(off).Kind() != kindDatasec {
+			continue
+		}
+
+		typ, err := spec.decode(spec.raw.firstID + TypeID(i))
+		if err != nil {
+			return err
+		}
+		ds := typ.(*Datasec)
+
+		switch ds.Name {
+		case ".ksyms":
+			for _, vsi := range ds.Vars {
+				if _, ok := vsi.Type.(*Func); !ok {
+					return fmt.Errorf("data section .ksyms: %s is a %T, only functions are supported: %w",
+						vsi.Type.TypeName(), vsi.Type, ErrNotSupported)
+				}
+			}
+			continue
+
+		case ".kconfig":
+			if err := fixupDatasecLayout(ds); err != nil {
+				return fmt.Errorf("data section .kconfig: %w", err)
+			}
+			for _, vsi := range ds.Vars {
+				// Externs are resolved by the loader, the kernel only
+				// accepts them as globals.
+				vsi.Type.(*Var).Linkage = GlobalVar
+			}
+			continue
+		}
+
+		if ds.Size != 0 {
+			continue
+		}
+
+		sec := file.Section(ds.Name)
+		if sec == nil || (sec.Type != elf.SHT_PROGBITS && sec.Type != elf.SHT_NOBITS) {
+			return fmt.Errorf("data section %s: missing size", ds.Name)
+		}
+		if sec.Size > math.MaxUint32 {
+			return fmt.Errorf("data section %s: size %d exceeds 4 GiB", ds.Name, sec.Size)
+		}
+		ds.Size = uint32(sec.Size)
+
+		if len(ds.Vars) > 0 && symbols == nil {
+			if symbols, err = symbolOffsets(file); err != nil {
+				return err
+			}
+		}
+		for j := range ds.Vars {
+			name := ds.Vars[j].Type.TypeName()
+			offset, ok := symbols[elfSymbol{ds.Name, name}]
+			if !ok {
+				return fmt.Errorf("data section %s: missing offset for symbol %s", ds.Name, name)
+			}
+			ds.Vars[j].Offset = offset
+		}
+	}
+	return nil
+}
+
+type elfSymbol struct {
+	section string
+	name    string
+}
+
+// symbolOffsets indexes the values of the ELF's symbols by section and name.
+// Symbols in reserved sections (absolute, common, ...) and values that don't
+// fit the u32 offsets of BTF are skipped.
+func symbolOffsets(file *elf.File) (map[elfSymbol]uint32, error) {
+	symbols, err := file.Symbols()
+	if err != nil {
+		return nil, fmt.Errorf("read ELF symbols: %w", err)
+	}
+
+	offsets := make(map[elfSymbol]uint32, len(symbols))
+	for _, sym := range symbols {
+		if sym.Section >= elf.SHN_LORESERVE && sym.Section <= elf.SHN_HIRESERVE {
+			continue
+		}
+		if sym.Value > math.MaxUint32 {
+			continue
+		}
+		if int(sym.Section) >= len(file.Sections) {
+			return nil, fmt.Errorf("symbol %s: section index %d out of range", sym.Name, sym.Section)
+		}
+		offsets[elfSymbol{file.Sections[sym.Section].Name, sym.Name}] = uint32(sym.Value)
+	}
+	return offsets, nil
+}
+
+// fixupDatasecLayout lays out the variables of ds one after another, each
+// aligned to its type, and sets ds.Size to the end of the last one.
+func fixupDatasecLayout(ds *Datasec) error {
+	var off uint32
+	for i, vsi := range ds.Vars {
+		v, ok := vsi.Type.(*Var)
+		if !ok {
+			return fmt.Errorf("variable %d: is a %T, not a *Var", i, vsi.Type)
+		}
+
+		size, err := Sizeof(v.Type)
+		if err != nil {
+			return fmt.Errorf("variable %s: size: %w", v.Name, err)
+		}
+		align, err := alignof(v.Type)
+		if err != nil {
+			return fmt.Errorf("variable %s: alignment: %w", v.Name, err)
+		}
+
+		off = (off + uint32(align) - 1) &^ (uint32(align) - 1)
+		ds.Vars[i].Offset = off
+		if uint64(off)+uint64(size) > math.MaxUint32 {
+			return fmt.Errorf("variable %s: section exceeds 4 GiB", v.Name)
+		}
+		off += uint32(size)
+	}
+	ds.Size = off
+	return nil
+}
+
+// alignof returns the alignment of a type that can be laid out in a
+// .kconfig section: integers and enums align to their size, arrays to their
+// element.
+func alignof(typ Type) (int, error) {
+	for range maxResolveDepth {
+		var n int
+		switch t := UnderlyingType(typ).(type) {
+		case *Int:
+			n = int(t.Size)
+		case *Enum:
+			n = int(t.Size)
+		case *Array:
+			typ = t.Type
+			continue
+		default:
+			return 0, fmt.Errorf("can't calculate alignment of %T", t)
+		}
+
+		if n <= 0 || n&(n-1) != 0 {
+			return 0, fmt.Errorf("alignment %d of %s is not a power of two", n, typ)
+		}
+		return n, nil
+	}
+	return 0, fmt.Errorf("alignment of %s: %w", typ, errNestedTooDeep)
+}

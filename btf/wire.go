@@ -1,0 +1,357 @@
+package btf
+
+import (
+	"encoding/binary"
+	"fmt"
+)
+
+// This file mirrors the wire format of BTF as declared in
+// include/uapi/linux/btf.h. The structs are plain data: the decoder reads
+// them straight out of the raw bytes, the marshaler writes them.
+
+const btfMagic = 0xeB9F
+
+// btfHeaderLen is the size of struct btf_header, the smallest valid hdr_len.
+const btfHeaderLen = 24
+
+// maxTypeID is BTF_MAX_TYPE, the largest type ID the kernel accepts.
+const maxTypeID = 0x000fffff
+
+// btfHeader is struct btf_header. Offsets are relative to the end of the
+// header (HdrLen).
+type btfHeader struct {
+	Magic     uint16
+	Version   uint8
+	Flags     uint8
+	HdrLen    uint32
+	TypeOff   uint32
+	TypeLen   uint32
+	StringOff uint32
+	StringLen uint32
+}
+
+// btfKind is the kind of a btf_type, bits 24-28 of its info field.
+type btfKind uint8
+
+// Equivalent of enum btf_kind.
+const (
+	kindUnknown btfKind = iota
+	kindInt
+	kindPointer
+	kindArray
+	kindStruct
+	kindUnion
+	kindEnum
+	kindForward
+	kindTypedef
+	kindVolatile
+	kindConst
+	kindRestrict
+	kindFunc
+	kindFuncProto
+	kindVar
+	kindDatasec
+	kindFloat
+	kindDeclTag
+	kindTypeTag
+	kindEnum64
+
+	maxKind = kindEnum64
+)
+
+var kindNames = [...]string{
+	kindUnknown:   "unknown",
+	kindInt:       "int",
+	kindPointer:   "ptr",
+	kindArray:     "array",
+	kindStruct:    "struct",
+	kindUnion:     "union",
+	kindEnum:      "enum",
+	kindForward:   "fwd",
+	kindTypedef:   "typedef",
+	kindVolatile:  "volatile",
+	kindConst:     "const",
+	kindRestrict:  "restrict",
+	kindFunc:      "func",
+	kindFuncProto: "func_proto",
+	kindVar:       "var",
+	kindDatasec:   "datasec",
+	kindFloat:     "float",
+	kindDeclTag:   "decl_tag",
+	kindTypeTag:   "type_tag",
+	kindEnum64:    "enum64",
+}
+
+// String returns the name the kernel uses for the kind, for example
+// "func_proto", or "kind(n)" for an unknown value.
+func (k btfKind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// Bit layout of btf_type.info.
+const (
+	btfTypeVlenMask     = 0xffff
+	btfTypeKindShift    = 24
+	btfTypeKindMask     = 0x1f
+	btfTypeKindFlagBit  = 31
+	btfTypeKindFlagMask = 1 << btfTypeKindFlagBit
+)
+
+// btfType is struct btf_type, the 12 bytes that start every type. SizeType is
+// the size for int, enum, struct, union, datasec and float, and a type ID for
+// the other kinds.
+type btfType struct {
+	NameOff  uint32
+	Info     uint32
+	SizeType uint32
+}
+
+// btfTypeLen is the size of struct btf_type.
+const btfTypeLen = 12
+
+func (bt btfType) Kind() btfKind {
+	return btfKind((bt.Info >> btfTypeKindShift) & btfTypeKindMask)
+}
+
+func (bt *btfType) SetKind(kind btfKind) {
+	bt.Info &^= btfTypeKindMask << btfTypeKindShift
+	bt.Info |= (uint32(kind) & btfTypeKindMask) << btfTypeKindShift
+}
+
+func (bt btfType) Vlen() int {
+	return int(bt.Info & btfTypeVlenMask)
+}
+
+func (bt *btfType) SetVlen(vlen int) {
+	bt.Info &^= btfTypeVlenMask
+	bt.Info |= uint32(vlen) & btfTypeVlenMask
+}
+
+func (bt btfType) KindFlag() bool {
+	return bt.Info&btfTypeKindFlagMask != 0
+}
+
+func (bt *btfType) SetKindFlag(set bool) {
+	if set {
+		bt.Info |= btfTypeKindFlagMask
+	} else {
+		bt.Info &^= btfTypeKindFlagMask
+	}
+}
+
+// Linkage of a func is stored in vlen.
+func (bt btfType) Linkage() FuncLinkage            { return FuncLinkage(bt.Vlen()) }
+func (bt *btfType) SetLinkage(linkage FuncLinkage) { bt.SetVlen(int(linkage)) }
+
+func (bt btfType) Size() uint32         { return bt.SizeType }
+func (bt *btfType) SetSize(size uint32) { bt.SizeType = size }
+func (bt btfType) Type() TypeID         { return TypeID(bt.SizeType) }
+func (bt *btfType) SetType(id TypeID)   { bt.SizeType = uint32(id) }
+
+// btfInt is the u32 that follows an int: encoding in bits 24-27, bit offset
+// in bits 16-23, number of bits in bits 0-7.
+type btfInt struct {
+	Raw uint32
+}
+
+const (
+	btfIntEncodingShift = 24
+	btfIntEncodingMask  = 0x0f
+	btfIntOffsetShift   = 16
+	btfIntOffsetMask    = 0xff
+	btfIntBitsMask      = 0xff
+)
+
+func (bi btfInt) Encoding() IntEncoding {
+	return IntEncoding((bi.Raw >> btfIntEncodingShift) & btfIntEncodingMask)
+}
+
+func (bi btfInt) Offset() Bits { return Bits((bi.Raw >> btfIntOffsetShift) & btfIntOffsetMask) }
+func (bi btfInt) Bits() Bits   { return Bits(bi.Raw & btfIntBitsMask) }
+
+func (bi *btfInt) SetEncoding(e IntEncoding) {
+	bi.Raw &^= btfIntEncodingMask << btfIntEncodingShift
+	bi.Raw |= (uint32(e) & btfIntEncodingMask) << btfIntEncodingShift
+}
+
+func (bi *btfInt) SetOffset(offset Bits) {
+	bi.Raw &^= btfIntOffsetMask << btfIntOffsetShift
+	bi.Raw |= (uint32(offset) & btfIntOffsetMask) << btfIntOffsetShift
+}
+
+func (bi *btfInt) SetBits(bits Bits) {
+	bi.Raw &^= btfIntBitsMask
+	bi.Raw |= uint32(bits) & btfIntBitsMask
+}
+
+// btfArray is struct btf_array.
+type btfArray struct {
+	Type      TypeID
+	IndexType TypeID
+	Nelems    uint32
+}
+
+// btfMember is struct btf_member. With the kind_flag of the struct set,
+// Offset holds the bit offset in bits 0-23 and the bitfield size in bits
+// 24-31; without it, Offset is the bit offset.
+type btfMember struct {
+	NameOff uint32
+	Type    TypeID
+	Offset  uint32
+}
+
+const (
+	btfMemberBitfieldShift = 24
+	btfMemberOffsetMask    = 0x00ffffff
+)
+
+// btfEnum is struct btf_enum.
+type btfEnum struct {
+	NameOff uint32
+	Val     uint32
+}
+
+// btfEnum64 is struct btf_enum64.
+type btfEnum64 struct {
+	NameOff uint32
+	ValLo32 uint32
+	ValHi32 uint32
+}
+
+// btfParam is struct btf_param.
+type btfParam struct {
+	NameOff uint32
+	Type    TypeID
+}
+
+// btfVariable is struct btf_var.
+type btfVariable struct {
+	Linkage uint32
+}
+
+// btfVarSecinfo is struct btf_var_secinfo.
+type btfVarSecinfo struct {
+	Type   TypeID
+	Offset uint32
+	Size   uint32
+}
+
+// btfDeclTag is struct btf_decl_tag.
+type btfDeclTag struct {
+	ComponentIdx uint32
+}
+
+// Sizes of the records that follow a btf_type on the wire.
+const (
+	btfIntLen        = 4
+	btfArrayLen      = 12
+	btfMemberLen     = 12
+	btfEnumLen       = 8
+	btfEnum64Len     = 12
+	btfParamLen      = 8
+	btfVariableLen   = 4
+	btfVarSecinfoLen = 12
+	btfDeclTagLen    = 4
+)
+
+// trailerLen returns the number of bytes that follow the btf_type header of
+// a type of the given kind and vlen, or -1 for an unknown kind.
+func trailerLen(kind btfKind, vlen int) int {
+	switch kind {
+	case kindInt:
+		return btfIntLen
+	case kindPointer, kindForward, kindTypedef, kindVolatile, kindConst,
+		kindRestrict, kindFunc, kindFloat, kindTypeTag:
+		return 0
+	case kindArray:
+		return btfArrayLen
+	case kindStruct, kindUnion:
+		return vlen * btfMemberLen
+	case kindEnum:
+		return vlen * btfEnumLen
+	case kindEnum64:
+		return vlen * btfEnum64Len
+	case kindFuncProto:
+		return vlen * btfParamLen
+	case kindVar:
+		return btfVariableLen
+	case kindDatasec:
+		return vlen * btfVarSecinfoLen
+	case kindDeclTag:
+		return btfDeclTagLen
+	default:
+		return -1
+	}
+}
+
+// parseBTFHeader decodes and validates the header at the start of raw in
+// byte order bo. It checks magic, version, flags and that both sections lie
+// within raw.
+func parseBTFHeader(raw []byte, bo binary.ByteOrder) (*btfHeader, error) {
+	if len(raw) < btfHeaderLen {
+		return nil, fmt.Errorf("header: %d bytes is too short for a BTF header", len(raw))
+	}
+
+	hdr := &btfHeader{
+		Magic:     bo.Uint16(raw[0:]),
+		Version:   raw[2],
+		Flags:     raw[3],
+		HdrLen:    bo.Uint32(raw[4:]),
+		TypeOff:   bo.Uint32(raw[8:]),
+		TypeLen:   bo.Uint32(raw[12:]),
+		StringOff: bo.Uint32(raw[16:]),
+		StringLen: bo.Uint32(raw[20:]),
+	}
+
+	if hdr.Magic != btfMagic {
+		return nil, fmt.Errorf("header: magic %#04x is not %#04x", hdr.Magic, btfMagic)
+	}
+	if hdr.Version != 1 {
+		return nil, fmt.Errorf("header: unsupported version %d", hdr.Version)
+	}
+	if hdr.Flags != 0 {
+		return nil, fmt.Errorf("header: unsupported flags %#x", hdr.Flags)
+	}
+	if hdr.HdrLen < btfHeaderLen {
+		return nil, fmt.Errorf("header: length %d is shorter than %d", hdr.HdrLen, btfHeaderLen)
+	}
+	if uint64(hdr.HdrLen) > uint64(len(raw)) {
+		return nil, fmt.Errorf("header: length %d exceeds the %d bytes of the blob", hdr.HdrLen, len(raw))
+	}
+	for i, b := range raw[btfHeaderLen:hdr.HdrLen] {
+		if b != 0 {
+			return nil, fmt.Errorf("header: unsupported non-zero byte at offset %d", btfHeaderLen+i)
+		}
+	}
+
+	body := uint64(len(raw)) - uint64(hdr.HdrLen)
+	if uint64(hdr.TypeOff)+uint64(hdr.TypeLen) > body {
+		return nil, fmt.Errorf("header: type section (offset %d, length %d) exceeds the %d bytes after the header",
+			hdr.TypeOff, hdr.TypeLen, body)
+	}
+	if uint64(hdr.StringOff)+uint64(hdr.StringLen) > body {
+		return nil, fmt.Errorf("header: string section (offset %d, length %d) exceeds the %d bytes after the header",
+			hdr.StringOff, hdr.StringLen, body)
+	}
+
+	return hdr, nil
+}
+
+// guessRawBTFByteOrder returns the byte order in which the first two bytes of
+// raw are the BTF magic, or nil if they are not in either order.
+func guessRawBTFByteOrder(raw []byte) binary.ByteOrder {
+	if len(raw) < 2 {
+		return nil
+	}
+	switch {
+	case binary.LittleEndian.Uint16(raw) == btfMagic:
+		return binary.LittleEndian
+	case binary.BigEndian.Uint16(raw) == btfMagic:
+		return binary.BigEndian
+	default:
+		return nil
+	}
+}
