@@ -1,13 +1,14 @@
 package btf
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/bpfcore/ebpf/internal"
+)
 
 // ErrNotSupported is returned when the running kernel lacks a BTF feature
-// that an operation needs.
-//
-// TODO: make this the same value as internal.ErrNotSupported once package
-// internal exists, so that errors.Is matches across packages.
-var ErrNotSupported = errors.New("not supported")
+// that an operation needs. It is the same value as ebpf.ErrNotSupported.
+var ErrNotSupported = internal.ErrNotSupported
 
 // Errors returned by the functions of this package. Match them with
 // errors.Is: they are usually wrapped with the name of what failed.

@@ -1,0 +1,67 @@
+package btf
+
+import (
+	"testing"
+
+	"github.com/go-quicktest/qt"
+)
+
+func TestStringTable(t *testing.T) {
+	base, err := newStringTable([]byte("\x00foo\x00barfoo\x00"), nil)
+	qt.Assert(t, qt.IsNil(err))
+
+	for off, want := range map[uint32]string{0: "", 1: "foo", 5: "barfoo"} {
+		s, err := base.lookup(off)
+		qt.Assert(t, qt.IsNil(err))
+		qt.Assert(t, qt.Equals(s, want))
+		qt.Assert(t, qt.IsTrue(base.valid(off)))
+	}
+	for _, off := range []uint32{2, 8, 12, 13, 1 << 31} {
+		_, err := base.lookup(off)
+		qt.Assert(t, qt.ErrorIs(err, errStringOffset), qt.Commentf("offset %d", off))
+		qt.Assert(t, qt.IsFalse(base.valid(off)))
+	}
+
+	// Split tables continue the offsets of their base.
+	split, err := newStringTable([]byte("baz\x00\x00qux\x00"), base)
+	qt.Assert(t, qt.IsNil(err))
+	for off, want := range map[uint32]string{0: "", 1: "foo", 12: "baz", 16: "", 17: "qux"} {
+		s, err := split.lookup(off)
+		qt.Assert(t, qt.IsNil(err), qt.Commentf("offset %d", off))
+		qt.Assert(t, qt.Equals(s, want))
+	}
+	_, err = split.lookup(13)
+	qt.Assert(t, qt.ErrorIs(err, errStringOffset))
+	_, err = split.lookup(21)
+	qt.Assert(t, qt.ErrorIs(err, errStringOffset))
+
+	empty, err := newStringTable(nil, base)
+	qt.Assert(t, qt.IsNil(err))
+	_, err = empty.lookup(12)
+	qt.Assert(t, qt.ErrorIs(err, errStringOffset))
+	_, err = newStringTable([]byte("\x00"), split)
+	qt.Assert(t, qt.IsNotNil(err))
+
+	for _, bad := range []string{"", "foo\x00", "\x00foo"} {
+		_, err := newStringTable([]byte(bad), nil)
+		qt.Assert(t, qt.IsNotNil(err), qt.Commentf("%q", bad))
+	}
+}
+
+func TestEssentialName(t *testing.T) {
+	for name, want := range map[string]string{
+		"":                "",
+		"foo":             "foo",
+		"foo___bar":       "foo",
+		"foo___bar___baz": "foo___bar",
+		"foo____bar":      "foo_",
+		"___foo":          "___foo",
+		"a___":            "a",
+		"foo__bar":        "foo__bar",
+		"_":               "_",
+		"___":             "___",
+		"a_b_c_d_e_f":     "a_b_c_d_e_f",
+	} {
+		qt.Check(t, qt.Equals(essentialName(name), want), qt.Commentf("%q", name))
+	}
+}
