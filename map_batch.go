@@ -195,7 +195,7 @@ func (m *Map) batchUpdate(keys, values any, opts *BatchOptions) (int, error) {
 	}
 	err = sys.MapUpdateBatch(&attr)
 	runtime.KeepAlive(m)
-	return int(attr.Count), wrapMapError(err)
+	return batchProcessed(&attr.Count, count, err), wrapMapError(err)
 }
 
 // BatchDelete removes len(keys) keys in one syscall; keys must be a slice.
@@ -239,7 +239,19 @@ func (m *Map) batchDelete(keys any, opts *BatchOptions) (int, error) {
 	}
 	err = sys.MapDeleteBatch(&attr)
 	runtime.KeepAlive(m)
-	return int(attr.Count), wrapMapError(err)
+	return batchProcessed(&attr.Count, count, err), wrapMapError(err)
+}
+
+// batchProcessed returns how many elements a batch update or delete of
+// count elements processed. The kernel writes the number back into the
+// attribute when it fails on an element, but not when it rejects the
+// whole batch up front; then the attribute still holds count, which it
+// can't hold after a failure on an element.
+func batchProcessed(attrCount *uint32, count int, err error) int {
+	if err != nil && int(*attrCount) == count {
+		return 0
+	}
+	return int(*attrCount)
 }
 
 // batchCount returns the number of keys in a batch and checks that values

@@ -352,7 +352,8 @@ func LoadPinnedMap(fileName string, opts *LoadPinOptions) (*Map, error) {
 // BPF_F_RDONLY_PROG, which the kernel sets itself.
 //
 // It returns an error wrapping ErrMapIncompatible that lists every
-// difference, e.g. "KeySize: 4 changed to 8".
+// difference from m to spec, e.g. "KeySize: 4 changed to 8" for a map with
+// 4-byte keys and a spec with 8-byte keys.
 func (ms *MapSpec) Compatible(m *Map) error {
 	if m == nil {
 		return fmt.Errorf("nil map: %w", ErrMapIncompatible)
@@ -364,20 +365,20 @@ func (ms *MapSpec) Compatible(m *Map) error {
 
 	var diffs []string
 	if m.typ != spec.Type {
-		diffs = append(diffs, fmt.Sprintf("Type: %s changed to %s", spec.Type, m.typ))
+		diffs = append(diffs, fmt.Sprintf("Type: %s changed to %s", m.typ, spec.Type))
 	}
 	if m.keySize != spec.KeySize {
-		diffs = append(diffs, fmt.Sprintf("KeySize: %d changed to %d", spec.KeySize, m.keySize))
+		diffs = append(diffs, fmt.Sprintf("KeySize: %d changed to %d", m.keySize, spec.KeySize))
 	}
 	if m.valueSize != spec.ValueSize {
-		diffs = append(diffs, fmt.Sprintf("ValueSize: %d changed to %d", spec.ValueSize, m.valueSize))
+		diffs = append(diffs, fmt.Sprintf("ValueSize: %d changed to %d", m.valueSize, spec.ValueSize))
 	}
 	if m.maxEntries != spec.MaxEntries {
-		diffs = append(diffs, fmt.Sprintf("MaxEntries: %d changed to %d", spec.MaxEntries, m.maxEntries))
+		diffs = append(diffs, fmt.Sprintf("MaxEntries: %d changed to %d", m.maxEntries, spec.MaxEntries))
 	}
 	devMapFlag := (spec.Type == DevMap || spec.Type == DevMapHash) && m.flags^spec.Flags == unix.BPF_F_RDONLY_PROG
 	if m.flags != spec.Flags && !devMapFlag {
-		diffs = append(diffs, fmt.Sprintf("Flags: %d changed to %d", spec.Flags, m.flags))
+		diffs = append(diffs, fmt.Sprintf("Flags: %d changed to %d", m.flags, spec.Flags))
 	}
 
 	if len(diffs) == 0 {
