@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/bpfcore/ebpf/btf"
 	"github.com/bpfcore/ebpf/internal"
 	"github.com/bpfcore/ebpf/internal/sys"
 )
@@ -166,7 +167,7 @@ func (spec *MapSpec) createMapWithInner(inner *sys.FD) (*Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer handle.close()
+	defer handle.Close()
 
 	fd, err := sys.MapCreate(&attr)
 	if err != nil && attr.BtfFd != 0 && (errors.Is(err, unix.EINVAL) || errors.Is(err, sys.ENOTSUPP)) {
@@ -387,19 +388,28 @@ func (ms *MapSpec) Compatible(m *Map) error {
 	return fmt.Errorf("%s: %w", strings.Join(diffs, ", "), ErrMapIncompatible)
 }
 
-// mapBTF holds the BTF of a map's key and value while the map is created.
-type mapBTF struct{}
-
-// close releases the BTF; a nil mapBTF is fine.
-func (*mapBTF) close() {}
-
 // attachMapBTF loads spec.Key and spec.Value as BTF and sets the BTF fields
-// of attr, so that the kernel and tools like bpftool know the map's types.
+// of attr, so that the kernel knows the map's types: it needs them for
+// values with special fields (spin locks, timers) and shows them in tools
+// like bpftool. A kernel without BTF for maps gets none; the returned
+// handle, nil if there is no BTF, must be closed once the map exists.
 //
-// TODO(maps): BTF for keys and values (LOADER.md §6.1.4) is not wired in
-// yet: btf.MarshalMapKV is still being written. Until then maps are
-// created without BTF, which the kernel accepts for every map type whose
-// values hold no special fields (spin locks, timers, kptrs).
-func attachMapBTF(attr *sys.MapCreateAttr, spec *MapSpec) (*mapBTF, error) {
-	return nil, nil
+// It returns an error for types that can't be marshaled or loaded.
+func attachMapBTF(attr *sys.MapCreateAttr, spec *MapSpec) (*btf.Handle, error) {
+	if spec.Key == nil && spec.Value == nil {
+		return nil, nil
+	}
+
+	handle, keyID, valueID, err := btf.MarshalMapKV(spec.Key, spec.Value)
+	if errors.Is(err, ErrNotSupported) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load BTF: %w", err)
+	}
+
+	attr.BtfFd = uint32(handle.FD())
+	attr.BtfKeyTypeId = keyID
+	attr.BtfValueTypeId = valueID
+	return handle, nil
 }
