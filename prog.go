@@ -3,6 +3,7 @@ package ebpf
 import (
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/bpfcore/ebpf/internal"
@@ -209,4 +210,24 @@ func (p *Program) Close() error {
 		return nil
 	}
 	return p.fd.Close()
+}
+
+// BindMap ties the lifetime of m to the program, as if the program used it:
+// the map lives as long as the program, even once every other reference is
+// gone. Useful for metadata maps that user space finds through the
+// program's map IDs.
+//
+// It returns the kernel's errno; binding needs kernel 5.10.
+func (p *Program) BindMap(m *Map) error {
+	attr := sys.ProgBindMapAttr{
+		ProgFd: p.fd.Uint(),
+		MapFd:  uint32(m.FD()),
+	}
+	err := sys.ProgBindMap(&attr)
+	runtime.KeepAlive(p)
+	runtime.KeepAlive(m)
+	if err != nil {
+		return fmt.Errorf("bind map %s to program %s: %w", m, p, err)
+	}
+	return nil
 }
