@@ -149,7 +149,7 @@ func (s *Spec) shell(id TypeID) (Type, error) {
 		typ  Type
 	)
 	if hdr.NameOff != 0 {
-		name = r.strings.mustLookup(hdr.NameOff)
+		name = r.strings.name(hdr.NameOff, &a.names)
 	}
 
 	switch kind := hdr.Kind(); kind {
@@ -216,7 +216,7 @@ func (s *Spec) shell(id TypeID) (Type, error) {
 			for j := range t.Params {
 				p := rec + uint32(j)*btfParamLen
 				if nameOff := r.u32(p); nameOff != 0 {
-					t.Params[j].Name = r.strings.mustLookup(nameOff)
+					t.Params[j].Name = r.strings.name(nameOff, &a.names)
 				}
 			}
 		}
@@ -275,7 +275,7 @@ func (s *Spec) members(r *rawTypes, rec uint32, hdr btfType) []Member {
 	for j := range members {
 		m := rec + uint32(j)*btfMemberLen
 		if nameOff := r.u32(m); nameOff != 0 {
-			members[j].Name = r.strings.mustLookup(nameOff)
+			members[j].Name = r.strings.name(nameOff, &s.decoded.alloc.names)
 		}
 		offset := r.u32(m + 8)
 		if bitfields {
@@ -300,7 +300,7 @@ func (s *Spec) enumValues(r *rawTypes, rec uint32, hdr btfType) []EnumValue {
 		for j := range values {
 			v := rec + uint32(j)*btfEnum64Len
 			values[j] = EnumValue{
-				Name:  r.strings.mustLookup(r.u32(v)),
+				Name:  r.strings.name(r.u32(v), &s.decoded.alloc.names),
 				Value: uint64(r.u32(v+8))<<32 | uint64(r.u32(v+4)),
 			}
 		}
@@ -311,7 +311,7 @@ func (s *Spec) enumValues(r *rawTypes, rec uint32, hdr btfType) []EnumValue {
 	for j := range values {
 		v := rec + uint32(j)*btfEnumLen
 		val := r.u32(v + 4)
-		values[j] = EnumValue{Name: r.strings.mustLookup(r.u32(v)), Value: uint64(val)}
+		values[j] = EnumValue{Name: r.strings.name(r.u32(v), &s.decoded.alloc.names), Value: uint64(val)}
 		if signed {
 			values[j].Value = uint64(int64(int32(val)))
 		}
@@ -442,6 +442,9 @@ type allocator struct {
 	values   slab[EnumValue]
 	params   slab[FuncParam]
 	secinfos slab[VarSecinfo]
+
+	// Copies of names from mapped blobs.
+	names stringArena
 }
 
 // slab is a chunk of free T. Chunks grow as more are needed, so decoding a

@@ -94,17 +94,7 @@ func newRawTypes(types []byte, bo binary.ByteOrder, strs *stringTable, base *raw
 		r.firstID = base.lastID() + 1
 	}
 
-	n, named, err := r.countTypes()
-	if err != nil {
-		return nil, err
-	}
-	if uint64(r.firstID)+uint64(n) > maxTypeID+1 {
-		return nil, fmt.Errorf("type section: %d types exceed the maximum type ID %d", n, maxTypeID)
-	}
-	r.offsets = make([]uint32, n)
-	r.names.init(named)
-
-	kinds, err := r.scanTypes()
+	kinds, named, err := r.scanTypes()
 	if err != nil {
 		return nil, err
 	}
@@ -114,44 +104,27 @@ func newRawTypes(types []byte, bo binary.ByteOrder, strs *stringTable, base *raw
 	if err := r.checkChains(kinds); err != nil {
 		return nil, err
 	}
+	r.names.build(named, r.names.seed)
 	return r, nil
 }
 
-// countTypes walks the btf_type headers to count the types and those with a
-// name to index, checking that every kind is known and every type fits in
-// the section.
-func (r *rawTypes) countTypes() (n, named int, err error) {
-	end := uint64(len(r.types))
-	for off := uint64(0); off < end; n++ {
-		id := r.firstID + TypeID(n)
-		if off+btfTypeLen > end {
-			return 0, 0, fmt.Errorf("type id %d at offset %d: truncated header", id, off)
-		}
-		hdr := r.header(uint32(off))
-		kind := hdr.Kind()
-		tl := trailerLen(kind, hdr.Vlen())
-		if tl < 0 || kind == kindUnknown {
-			return 0, 0, fmt.Errorf("type id %d at offset %d: unknown kind %d", id, off, kind)
-		}
-		if hdr.NameOff != 0 && hasTypeName(kind) {
-			named++
-		}
-		off += btfTypeLen + uint64(tl)
-		if off > end {
-			return 0, 0, fmt.Errorf("type id %d (%s): truncated: needs %d bytes past the end of the type section", id, kind, off-end)
-		}
-	}
-	return n, named, nil
-}
-
-// scanTypes fills r.offsets and the name index, and checks the names and
-// type references of every type. It returns the kind of every type.
-func (r *rawTypes) scanTypes() ([]btfKind, error) {
+// scanTypes walks the type section once. It fills r.offsets and checks that
+// every kind is known, every type fits in the section, every name is a valid
+// string offset and every referenced type exists. It returns the kind of
+// every type and, for the name index, the hash of the essential name and ID
+// of every named type.
+func (r *rawTypes) scanTypes() ([]btfKind, []namedType, error) {
+	// A type is at least a btf_type header, which bounds how many there
+	// are. The oversized buffers are only temporary.
 	var (
-		kinds  = make([]btfKind, len(r.offsets))
-		maxRef TypeID
-		off    uint32
+		maxTypes = len(r.types) / btfTypeLen
+		offsets  = make([]uint32, 0, maxTypes)
+		kinds    = make([]btfKind, 0, maxTypes)
+		named    = make([]namedType, 0, maxTypes/2)
+		maxRef   TypeID
+		end      = uint64(len(r.types))
 	)
+	r.names.seed = maphash.MakeSeed()
 
 	ref := func(id TypeID) {
 		if id > maxRef {
@@ -159,31 +132,45 @@ func (r *rawTypes) scanTypes() ([]btfKind, error) {
 		}
 	}
 
-	for i := range r.offsets {
-		id := r.firstID + TypeID(i)
-		r.offsets[i] = off
+	for off := uint64(0); off < end; {
+		id := r.firstID + TypeID(len(offsets))
+		if id > maxTypeID {
+			return nil, nil, fmt.Errorf("type id %d at offset %d: exceeds the maximum type ID %d", id, off, maxTypeID)
+		}
+		if off+btfTypeLen > end {
+			return nil, nil, fmt.Errorf("type id %d at offset %d: truncated header", id, off)
+		}
 
-		hdr := r.header(off)
+		hdr := r.header(uint32(off))
 		kind, vlen := hdr.Kind(), hdr.Vlen()
-		kinds[i] = kind
-		rec := off + btfTypeLen
+		tl := trailerLen(kind, vlen)
+		if tl < 0 || kind == kindUnknown {
+			return nil, nil, fmt.Errorf("type id %d at offset %d: unknown kind %d", id, off, kind)
+		}
+		next := off + btfTypeLen + uint64(tl)
+		if next > end {
+			return nil, nil, fmt.Errorf("type id %d (%s): truncated: needs %d bytes past the end of the type section", id, kind, next-end)
+		}
+		rec := uint32(off) + btfTypeLen
+		offsets = append(offsets, uint32(off))
+		kinds = append(kinds, kind)
+		off = next
 
 		if hdr.NameOff != 0 {
 			if !r.strings.valid(hdr.NameOff) {
-				return nil, fmt.Errorf("type id %d (%s): name: %w %d", id, kind, errStringOffset, hdr.NameOff)
+				return nil, nil, fmt.Errorf("type id %d (%s): name: %w %d", id, kind, errStringOffset, hdr.NameOff)
 			}
 			if hasTypeName(kind) {
-				r.names.insert(essentialName(r.strings.mustLookup(hdr.NameOff)), id)
+				ess := r.strings.essentialNameAt(hdr.NameOff)
+				named = append(named, namedType{r.names.hash(ess), id})
 			}
 		}
 
 		switch kind {
 		case kindPointer, kindTypedef, kindVolatile, kindConst, kindRestrict,
-			kindFunc, kindVar, kindDeclTag, kindTypeTag, kindFuncProto:
+			kindFunc, kindVar, kindDeclTag, kindTypeTag:
 			ref(hdr.Type())
-		}
 
-		switch kind {
 		case kindArray:
 			ref(TypeID(r.u32(rec)))
 			ref(TypeID(r.u32(rec + 4)))
@@ -192,7 +179,7 @@ func (r *rawTypes) scanTypes() ([]btfKind, error) {
 			for j := range vlen {
 				m := rec + uint32(j)*btfMemberLen
 				if err := r.checkName(r.u32(m)); err != nil {
-					return nil, fmt.Errorf("type id %d (%s): member %d: %w", id, kind, j, err)
+					return nil, nil, fmt.Errorf("type id %d (%s): member %d: %w", id, kind, j, err)
 				}
 				ref(TypeID(r.u32(m + 4)))
 			}
@@ -204,15 +191,16 @@ func (r *rawTypes) scanTypes() ([]btfKind, error) {
 			}
 			for j := range vlen {
 				if err := r.checkName(r.u32(rec + uint32(j)*size)); err != nil {
-					return nil, fmt.Errorf("type id %d (%s): value %d: %w", id, kind, j, err)
+					return nil, nil, fmt.Errorf("type id %d (%s): value %d: %w", id, kind, j, err)
 				}
 			}
 
 		case kindFuncProto:
+			ref(hdr.Type())
 			for j := range vlen {
 				p := rec + uint32(j)*btfParamLen
 				if err := r.checkName(r.u32(p)); err != nil {
-					return nil, fmt.Errorf("type id %d (%s): parameter %d: %w", id, kind, j, err)
+					return nil, nil, fmt.Errorf("type id %d (%s): parameter %d: %w", id, kind, j, err)
 				}
 				ref(TypeID(r.u32(p + 4)))
 			}
@@ -222,14 +210,14 @@ func (r *rawTypes) scanTypes() ([]btfKind, error) {
 				ref(TypeID(r.u32(rec + uint32(j)*btfVarSecinfoLen)))
 			}
 		}
-
-		off = rec + uint32(trailerLen(kind, vlen))
 	}
 
+	// Keep an exactly sized copy: the offsets live as long as the Spec.
+	r.offsets = slices.Clone(offsets)
 	if maxRef > r.lastID() {
-		return nil, r.findDanglingRef()
+		return nil, nil, r.findDanglingRef()
 	}
-	return kinds, nil
+	return kinds, named, nil
 }
 
 func (r *rawTypes) checkName(off uint32) error {
@@ -435,6 +423,10 @@ func essentialName(name string) string {
 		if name[i] != '_' {
 			continue
 		}
+		if name[i-1] != '_' && (i+1 == len(name) || name[i+1] != '_') {
+			// A lone underscore, as in most names.
+			continue
+		}
 		lo, hi := i, i
 		for lo > 0 && name[lo-1] == '_' {
 			lo--
@@ -454,46 +446,78 @@ func essentialName(name string) string {
 	return name
 }
 
-// nameIndex is an open-addressing hash table (linear probing) from the
-// essential names of types to their IDs. A slot holds just the ID, 0 marking
-// an empty slot since Void has no name: the table is built once per blob,
-// where a small table that stays in cache matters, and searched rarely, when
-// reading the names of the candidates is cheap enough.
-type nameIndex struct {
-	seed  maphash.Seed
-	slots []TypeID
+// namedType is the hash of the essential name of a type and its ID.
+type namedType struct {
+	hash uint32
+	id   TypeID
 }
 
-// init sizes the table for n names, keeping the load factor at or below 2/3.
-func (idx *nameIndex) init(n int) {
-	idx.seed = maphash.MakeSeed()
-	idx.slots = make([]TypeID, max(8, 1<<bits.Len(uint(n+n/2))))
+// nameIndex maps the essential names of types to their IDs.
+//
+// It is a hash table whose buckets are laid out one after the other in a
+// single array, built with a counting sort: every pass over the names is
+// sequential or touches a small array, which matters because every blob
+// builds one (vmlinux has some 70,000 names) while lookups are few.
+//
+// A hash selects a bucket with its top bits; entries hold the next 12 bits
+// of the hash as a tag above a 20-bit type ID (IDs never exceed maxTypeID).
+type nameIndex struct {
+	seed    maphash.Seed
+	shift   uint8
+	starts  []uint32 // bucket b is entries[starts[b]:starts[b+1]]
+	entries []uint32
 }
+
+const (
+	nameTagBits = 12
+	nameIDBits  = 20
+	nameIDMask  = 1<<nameIDBits - 1
+)
 
 func (idx *nameIndex) hash(ess string) uint32 {
 	return uint32(maphash.String(idx.seed, ess))
 }
 
-// insert adds id under the essential name ess. The table must have room.
-func (idx *nameIndex) insert(ess string, id TypeID) {
-	mask := uint32(len(idx.slots) - 1)
-	slot := idx.hash(ess) & mask
-	for idx.slots[slot] != 0 {
-		slot = (slot + 1) & mask
-	}
-	idx.slots[slot] = id
+func (idx *nameIndex) bucketAndTag(h uint32) (uint32, uint32) {
+	return h >> idx.shift, (h >> (idx.shift - nameTagBits)) & (1<<nameTagBits - 1)
 }
 
-// candidates calls fn with the ID of every entry in the probe sequence of the
-// essential name ess. fn must check the names: the IDs of other names mix
-// in.
+// build fills the index with named, whose hashes were made with seed.
+func (idx *nameIndex) build(named []namedType, seed maphash.Seed) {
+	// About eight entries per bucket, at most 2^16 buckets.
+	bucketBits := min(max(bits.Len(uint(len(named)/8)), 1), 16)
+	idx.seed = seed
+	idx.shift = uint8(32 - bucketBits)
+	idx.starts = make([]uint32, 1<<bucketBits+1)
+	idx.entries = make([]uint32, len(named))
+
+	for _, nt := range named {
+		b, _ := idx.bucketAndTag(nt.hash)
+		idx.starts[b+1]++
+	}
+	for b := 1; b < len(idx.starts); b++ {
+		idx.starts[b] += idx.starts[b-1]
+	}
+
+	next := slices.Clone(idx.starts[:len(idx.starts)-1])
+	for _, nt := range named {
+		b, tag := idx.bucketAndTag(nt.hash)
+		idx.entries[next[b]] = tag<<nameIDBits | uint32(nt.id)
+		next[b]++
+	}
+}
+
+// candidates calls fn with the ID of every entry whose hash agrees with the
+// essential name ess. Names that merely collide show up too: fn must check.
 func (idx *nameIndex) candidates(ess string, fn func(TypeID)) {
-	if len(idx.slots) == 0 {
+	if len(idx.starts) == 0 {
 		return
 	}
-	mask := uint32(len(idx.slots) - 1)
-	for slot := idx.hash(ess) & mask; idx.slots[slot] != 0; slot = (slot + 1) & mask {
-		fn(idx.slots[slot])
+	b, tag := idx.bucketAndTag(idx.hash(ess))
+	for _, e := range idx.entries[idx.starts[b]:idx.starts[b+1]] {
+		if e>>nameIDBits == tag {
+			fn(TypeID(e & nameIDMask))
+		}
 	}
 }
 

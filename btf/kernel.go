@@ -8,7 +8,8 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/sys/unix"
+	"github.com/bpfcore/ebpf/internal"
+	"github.com/bpfcore/ebpf/internal/kallsyms"
 )
 
 // The kernel's BTF, parsed once per process. Callers get copies, so the
@@ -20,16 +21,16 @@ var kernelBTF struct {
 }
 
 // FlushKernelSpec drops the cached kernel and kernel module BTF, so that the
-// next LoadKernelSpec or LoadKernelModuleSpec reads it again. Use it after
-// the kernel's BTF may have changed, for example when a module was loaded.
+// next LoadKernelSpec or LoadKernelModuleSpec reads it again, and the cached
+// mapping of kernel functions to modules. Use it after the kernel's BTF may
+// have changed, for example when a module was loaded.
 func FlushKernelSpec() {
 	kernelBTF.Lock()
 	defer kernelBTF.Unlock()
 
 	kernelBTF.kernel = nil
 	kernelBTF.modules = nil
-	// TODO: also flush the kallsyms function→module cache once
-	// internal/kallsyms exists.
+	kallsyms.FlushKernelModuleCache()
 }
 
 // LoadKernelSpec returns the BTF of the running kernel.
@@ -108,11 +109,7 @@ func loadKernelSpec() (*Spec, error) {
 	if err == nil {
 		defer fh.Close()
 
-		raw, err := readAll(fh)
-		if err != nil {
-			return nil, fmt.Errorf("read kernel BTF: %w", err)
-		}
-		spec, err := loadRawSpec(raw, nil, nil)
+		spec, err := LoadSpecFromReader(fh)
 		if err != nil {
 			return nil, fmt.Errorf("kernel BTF: %w", err)
 		}
@@ -168,7 +165,7 @@ var vmlinuxLocations = []string{
 //
 // It returns an error wrapping ErrNotSupported if there is none.
 func findVMLinux() (*os.File, error) {
-	release, err := kernelRelease()
+	release, err := internal.KernelRelease()
 	if err != nil {
 		return nil, err
 	}
@@ -182,14 +179,4 @@ func findVMLinux() (*os.File, error) {
 	}
 
 	return nil, fmt.Errorf("no BTF found for kernel version %s: %w", release, ErrNotSupported)
-}
-
-// kernelRelease returns the release of the running kernel, as uname -r
-// prints it.
-func kernelRelease() (string, error) {
-	var uname unix.Utsname
-	if err := unix.Uname(&uname); err != nil {
-		return "", fmt.Errorf("uname: %w", err)
-	}
-	return unix.ByteSliceToString(uname.Release[:]), nil
 }

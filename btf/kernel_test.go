@@ -3,11 +3,14 @@ package btf
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/go-quicktest/qt"
 )
@@ -228,4 +231,35 @@ func TestFindVMLinux(t *testing.T) {
 	qt.Assert(t, qt.IsNil(err))
 	_, err = spec.AnyTypeByName("task_struct")
 	qt.Assert(t, qt.IsNil(err))
+}
+
+// TestMappedSpecOutlived checks that types decoded from a memory-mapped blob
+// don't refer into the mapping, which goes away with the Spec.
+func TestMappedSpecOutlived(t *testing.T) {
+	requireKernelBTF(t)
+
+	fh, err := os.Open(vmlinuxPath)
+	qt.Assert(t, qt.IsNil(err))
+	spec, mapped, err := mapSysfsBTF(fh)
+	fh.Close()
+	qt.Assert(t, qt.IsNil(err))
+	if !mapped {
+		t.Skip("kernel BTF can't be mapped")
+	}
+	qt.Assert(t, qt.IsTrue(spec.raw.strings.mapped))
+
+	typ, err := spec.AnyTypeByName("task_struct")
+	qt.Assert(t, qt.IsNil(err))
+	want := fmt.Sprintf("%v", typ.(*Struct).Members)
+
+	spec = nil
+	for range 5 {
+		runtime.GC()
+	}
+	// Give the cleanup goroutine a chance to unmap.
+	time.Sleep(10 * time.Millisecond)
+	runtime.GC()
+
+	qt.Assert(t, qt.Equals(typ.TypeName(), "task_struct"))
+	qt.Assert(t, qt.Equals(fmt.Sprintf("%v", typ.(*Struct).Members), want))
 }

@@ -59,6 +59,12 @@ func LoadSpecFromReader(rd io.ReaderAt) (*Spec, error) {
 		return loadSpecFromELF(rd)
 	}
 
+	if f, ok := rd.(*os.File); ok {
+		if spec, ok, err := mapSysfsBTF(f); ok {
+			return spec, err
+		}
+	}
+
 	raw, err := readAll(rd)
 	if err != nil {
 		return nil, fmt.Errorf("read raw BTF: %w", err)
@@ -87,6 +93,11 @@ func LoadSplitSpecFromReader(r io.ReaderAt, base *Spec) (*Spec, error) {
 // into it and it must not be modified afterwards. bo may be nil to guess the
 // byte order from the magic. With a base, raw is split BTF on top of it.
 func loadRawSpec(raw []byte, bo binary.ByteOrder, base *Spec) (*Spec, error) {
+	return loadRaw(raw, bo, base, false)
+}
+
+// loadRaw is loadRawSpec for a blob that may be a read-only memory mapping.
+func loadRaw(raw []byte, bo binary.ByteOrder, base *Spec, mapped bool) (*Spec, error) {
 	if bo == nil {
 		if bo = guessRawBTFByteOrder(raw); bo == nil {
 			if len(raw) < 2 {
@@ -121,6 +132,7 @@ func loadRawSpec(raw []byte, bo binary.ByteOrder, base *Spec) (*Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse BTF: %w", err)
 	}
+	strs.mapped = mapped
 
 	types := body[hdr.TypeOff : hdr.TypeOff+hdr.TypeLen]
 	r, err := newRawTypes(types, bo, strs, baseRaw)

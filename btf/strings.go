@@ -3,6 +3,7 @@ package btf
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unsafe"
 )
@@ -19,6 +20,11 @@ type stringTable struct {
 	data string
 	// Offset of data[0], the length of the base table (0 without base).
 	first uint32
+	// data is a memory mapping (see mapSysfsBTF): strings handed out must
+	// be copies.
+	mapped bool
+	// Offsets of the strings that contain "___", in ascending order.
+	flavoured []uint32
 }
 
 var errStringOffset = errors.New("invalid string offset")
@@ -52,6 +58,23 @@ func newStringTable(raw []byte, base *stringTable) (*stringTable, error) {
 	}
 
 	st.data = unsafe.String(&raw[0], len(raw))
+
+	// Very few names carry a ___flavour suffix. Finding them all with one
+	// vectorised search spares looking for one in every type name when
+	// building the name index.
+	for off := 0; ; {
+		i := strings.Index(st.data[off:], "___")
+		if i < 0 {
+			break
+		}
+		i += off
+		start := strings.LastIndexByte(st.data[:i], 0) + 1
+		if n := len(st.flavoured); n == 0 || st.flavoured[n-1] != uint32(start) {
+			st.flavoured = append(st.flavoured, uint32(start))
+		}
+		// Continue after the end of this string.
+		off = i + strings.IndexByte(st.data[i:], 0) + 1
+	}
 	return st, nil
 }
 
@@ -86,15 +109,47 @@ func (st *stringTable) lookup(offset uint32) (string, error) {
 	}
 	// The table ends in a NUL, so there always is one.
 	s := st.data[off:]
-	return s[:strings.IndexByte(s, 0)], nil
+	s = s[:strings.IndexByte(s, 0)]
+	if st.mapped {
+		s = strings.Clone(s)
+	}
+	return s, nil
 }
 
 // mustLookup is lookup for offsets that were validated when the blob was
-// loaded.
+// loaded. The result may point into a mapping: copy it before handing it
+// out (see name).
 func (st *stringTable) mustLookup(offset uint32) string {
 	if offset < st.first {
 		st = st.base
 	}
 	s := st.data[offset-st.first:]
 	return s[:strings.IndexByte(s, 0)]
+}
+
+// name returns the string at a validated offset for use in a decoded type:
+// copied into arena if the table is mapped, else shared with the table.
+func (st *stringTable) name(offset uint32, arena *stringArena) string {
+	if offset < st.first {
+		st = st.base
+	}
+	s := st.data[offset-st.first:]
+	s = s[:strings.IndexByte(s, 0)]
+	if st.mapped {
+		return arena.clone(s)
+	}
+	return s
+}
+
+// essentialNameAt returns the essential name of the string at a validated
+// offset, see essentialName. The result may point into a mapping.
+func (st *stringTable) essentialNameAt(offset uint32) string {
+	if offset < st.first {
+		return essentialName(st.base.mustLookup(offset))
+	}
+	s := st.mustLookup(offset)
+	if _, found := slices.BinarySearch(st.flavoured, offset-st.first); found {
+		return essentialName(s)
+	}
+	return s
 }
