@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sync"
 	"unsafe"
 
 	"github.com/bpfcore/ebpf/internal"
@@ -87,6 +88,10 @@ func marshalMapSyscallInput(data any, size int, s *scratch) (sys.Pointer, error)
 		}
 	}
 
+	if ptr, ok := inPlaceInput(data, size); ok {
+		return sys.NewPointer(ptr), nil
+	}
+
 	buf, err := sysenc.Marshal(data, size)
 	if err != nil {
 		return sys.Pointer{}, err
@@ -110,8 +115,97 @@ func makeMapSyscallOutput(dst any, size int) sysenc.Buffer {
 		if size == 8 && value != nil {
 			return sysenc.UnsafeBuffer(unsafe.Pointer(value))
 		}
+	case *[]byte:
+		// The slice is replaced by a fresh copy, never written in place:
+		// the caller may still hold on to the previous one.
+		return sysenc.SyscallOutput(nil, size)
+	}
+	if ptr, ok := inPlaceOutput(dst, size); ok {
+		return sysenc.UnsafeBuffer(ptr)
 	}
 	return sysenc.SyscallOutput(dst, size)
+}
+
+// typeLayout is what the marshalers need to know about a Go type T to use
+// its memory in place, cached per type since finding out needs reflection.
+type typeLayout struct {
+	// size is the size of T if its memory is its wire format (fixed size,
+	// no padding, no pointers, no unexported fields but _), else -1.
+	size int
+	// marshaler and ptrMarshaler say whether T and *T implement
+	// encoding.BinaryMarshaler, ptrUnmarshaler whether *T implements
+	// encoding.BinaryUnmarshaler: those methods take precedence over
+	// the memory.
+	marshaler, ptrMarshaler, ptrUnmarshaler bool
+}
+
+// layouts maps reflect.Type to *typeLayout.
+var layouts sync.Map
+
+func layoutOf(typ reflect.Type) *typeLayout {
+	if layout, ok := layouts.Load(typ); ok {
+		return layout.(*typeLayout)
+	}
+
+	ptrType := reflect.PointerTo(typ)
+	layout := &typeLayout{
+		size:           -1,
+		marshaler:      typ.Implements(binaryMarshalerType),
+		ptrMarshaler:   ptrType.Implements(binaryMarshalerType),
+		ptrUnmarshaler: ptrType.Implements(binaryUnmarshalerType),
+	}
+	if size := int(typ.Size()); size > 0 {
+		// sysenc decides which layouts are usable in place: ask it about
+		// a zero value and see whether it hands back the value's memory.
+		probe := reflect.New(typ)
+		if sysenc.SyscallOutput(probe.Interface(), size).Pointer().Unsafe() == probe.UnsafePointer() {
+			layout.size = size
+		}
+	}
+
+	actual, _ := layouts.LoadOrStore(typ, layout)
+	return actual.(*typeLayout)
+}
+
+// interfaceData returns the data word of v: the pointer a pointer holds,
+// or the address of a boxed non-pointer value. Only called for types whose
+// layout has no pointers, which are never stored in the word itself.
+func interfaceData(v any) unsafe.Pointer {
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1]
+}
+
+// inPlaceInput returns the memory of data if the kernel can read it as the
+// size bytes data encodes to: a non-nil pointer to, or a value of, a type
+// whose memory is its wire format and that doesn't marshal itself. A value
+// is read from the copy the interface holds, which nothing writes to.
+func inPlaceInput(data any, size int) (unsafe.Pointer, bool) {
+	typ := reflect.TypeOf(data)
+	if typ == nil {
+		return nil, false
+	}
+
+	if typ.Kind() == reflect.Pointer {
+		layout := layoutOf(typ.Elem())
+		ptr := interfaceData(data)
+		return ptr, ptr != nil && layout.size == size && !layout.ptrMarshaler
+	}
+
+	layout := layoutOf(typ)
+	return interfaceData(data), layout.size == size && !layout.marshaler
+}
+
+// inPlaceOutput returns the memory dst points to if the kernel can write
+// size bytes for it there directly: a non-nil pointer to a type whose
+// memory is its wire format and that doesn't unmarshal itself.
+func inPlaceOutput(dst any, size int) (unsafe.Pointer, bool) {
+	typ := reflect.TypeOf(dst)
+	if typ == nil || typ.Kind() != reflect.Pointer {
+		return nil, false
+	}
+
+	layout := layoutOf(typ.Elem())
+	ptr := interfaceData(dst)
+	return ptr, ptr != nil && layout.size == size && !layout.ptrUnmarshaler
 }
 
 // marshalMapValue is marshalMapSyscallInput with the values that only maps
