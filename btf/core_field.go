@@ -145,7 +145,7 @@ func (w *coreFieldWalk) step(index int) (*Member, error) {
 	switch t := UnderlyingType(w.typ).(type) {
 	case composite:
 		members := t.members()
-		if index >= len(members) {
+		if index < 0 || index >= len(members) {
 			return nil, fmt.Errorf("%s has %d members", t, len(members))
 		}
 		m := &members[index]

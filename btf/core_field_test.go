@@ -308,3 +308,54 @@ func TestCOREFieldFixupSigned(t *testing.T) {
 		qt.Check(t, qt.ErrorIs(err, errUnsizedType))
 	}
 }
+
+func FuzzParseCOREAccessor(f *testing.F) {
+	for _, seed := range []string{"0", "1:0:3", "", "0:", "-1", "2147483648"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		acc, err := parseCOREAccessor(in)
+		if err != nil {
+			return
+		}
+		if acc.String() != in {
+			// Leading zeros are the only other spelling.
+			again, err := parseCOREAccessor(acc.String())
+			if err != nil || len(again) != len(acc) {
+				t.Fatalf("%q parsed to %v, which doesn't round trip", in, acc)
+			}
+		}
+	})
+}
+
+// FuzzCOREFindField follows arbitrary accessors and relocation kinds
+// through hand-made types, which must never panic.
+func FuzzCOREFindField(f *testing.F) {
+	u32 := &Int{Name: "u32", Size: 4}
+	inner := &Union{Size: 8, Members: []Member{{Name: "x", Type: u32}, {Name: "y", Type: &Array{Type: u32, Nelems: 2}}}}
+	local := &Struct{Name: "s", Size: 24, Members: []Member{
+		{Name: "a", Type: u32},
+		{Name: "b", Type: u32, Offset: 32, BitfieldSize: 3},
+		{Name: "", Type: inner, Offset: 64},
+		{Name: "flex", Type: &Array{Type: u32}, Offset: 128},
+	}}
+	target := &Struct{Name: "s", Size: 32, Members: []Member{
+		{Name: "", Type: inner},
+		{Name: "b", Type: u32, Offset: 64, BitfieldSize: 30},
+		{Name: "a", Type: &Typedef{"u", u32}, Offset: 96},
+		{Name: "flex", Type: &Array{Type: u32}, Offset: 256},
+	}}
+
+	f.Add(uint8(0), int64(0), int64(2), int64(0), int64(1))
+	f.Add(uint8(5), int64(1), int64(3), int64(7), int64(-1))
+	f.Fuzz(func(t *testing.T, kind uint8, a, b, c, d int64) {
+		accessor := coreAccessor{int(a), int(b), int(c), int(d)}
+		for n := 1; n <= len(accessor); n++ {
+			relo := &CORERelocation{local, accessor[:n], coreKind(kind % 14), 1}
+			for _, target := range []*coreTarget{{typ: target}, {typ: local}, nil} {
+				_, _ = coreCalculateFixup(relo, target, binary.LittleEndian)
+				_, _ = coreCalculateFixup(relo, target, binary.BigEndian)
+			}
+		}
+	})
+}

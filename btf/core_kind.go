@@ -142,7 +142,7 @@ func (ca coreAccessor) enumValue(t Type) (*EnumValue, error) {
 	if len(ca) != 1 {
 		return nil, fmt.Errorf("accessor %s of enum %s: want a single index", ca, t)
 	}
-	if ca[0] >= len(e.Values) {
+	if ca[0] < 0 || ca[0] >= len(e.Values) {
 		return nil, fmt.Errorf("accessor %s: enum %s has %d values", ca, t, len(e.Values))
 	}
 	return &e.Values[ca[0]], nil
