@@ -163,15 +163,7 @@ func (m *Map) lookupInto(cmd sys.Cmd, key, valueOut any, flags MapLookupFlags) e
 // lookupIntoPtr is lookupInto with a marshaled key.
 func (m *Map) lookupIntoPtr(cmd sys.Cmd, keyPtr sys.Pointer, valueOut any, flags MapLookupFlags) error {
 	if _, ok := valueOut.(unsafe.Pointer); !ok && m.typ.hasPerCPUValue() {
-		slice, err := ensurePerCPUSlice(valueOut)
-		if err != nil {
-			return err
-		}
-		value := make([]byte, m.fullValueSize)
-		if err := m.lookupPtr(cmd, keyPtr, sys.NewSlicePointer(value), flags); err != nil {
-			return err
-		}
-		return unmarshalPerCPUSlice(slice, 1, int(m.valueSize), value)
+		return m.lookupPerCPU(cmd, keyPtr, valueOut, flags)
 	}
 
 	if err := m.checkMapValueOut(valueOut); err != nil {
@@ -182,6 +174,28 @@ func (m *Map) lookupIntoPtr(cmd sys.Cmd, keyPtr sys.Pointer, valueOut any, flags
 		return err
 	}
 	return m.unmarshalMapValue(valueOut, value)
+}
+
+// lookupPerCPU looks up a per-CPU value into a slice of PossibleCPU()
+// elements, or a pointer to a slice that gets one.
+func (m *Map) lookupPerCPU(cmd sys.Cmd, keyPtr sys.Pointer, valueOut any, flags MapLookupFlags) error {
+	possibleCPUs, err := PossibleCPU()
+	if err != nil {
+		return err
+	}
+	if ptr, ok := perCPUSliceInPlace(valueOut, int(m.valueSize), possibleCPUs, false); ok {
+		return m.lookupPtr(cmd, keyPtr, sys.NewPointer(ptr), flags)
+	}
+
+	slice, err := ensurePerCPUSlice(valueOut)
+	if err != nil {
+		return err
+	}
+	value := make([]byte, m.fullValueSize)
+	if err := m.lookupPtr(cmd, keyPtr, sys.NewSlicePointer(value), flags); err != nil {
+		return err
+	}
+	return unmarshalPerCPUSlice(slice, 1, int(m.valueSize), value)
 }
 
 // lookup marshals key and runs cmd, BPF_MAP_LOOKUP_ELEM or
@@ -246,14 +260,10 @@ func (m *Map) Update(key, value any, flags MapUpdateFlags) error {
 	var valuePtr sys.Pointer
 	var vs scratch
 	if m.typ.hasPerCPUValue() {
-		if ptr, ok := value.(unsafe.Pointer); ok {
-			valuePtr = sys.NewPointer(ptr)
-		} else {
-			buf, err := marshalPerCPUValue(value, int(m.valueSize))
-			if err != nil {
-				return fmt.Errorf("update: marshal value: %w", err)
-			}
-			valuePtr = sys.NewSlicePointer(buf)
+		var err error
+		valuePtr, err = m.marshalPerCPUInput(value, 1)
+		if err != nil {
+			return fmt.Errorf("update: marshal value: %w", err)
 		}
 	} else {
 		var err error

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -71,8 +72,16 @@ func (m *Map) batchLookup(cmd sys.Cmd, cursor *MapBatchCursor, keysOut, valuesOu
 	var perCPUValues []byte
 	valuePtr := sys.Pointer{}
 	if m.typ.hasPerCPUValue() {
-		perCPUValues = make([]byte, count*m.fullValueSize)
-		valuePtr = sys.NewSlicePointer(perCPUValues)
+		possibleCPUs, err := PossibleCPU()
+		if err != nil {
+			return 0, err
+		}
+		if ptr, ok := perCPUSliceInPlace(valuesOut, int(m.valueSize), count*possibleCPUs, false); ok {
+			valuePtr = sys.NewPointer(ptr)
+		} else {
+			perCPUValues = make([]byte, count*m.fullValueSize)
+			valuePtr = sys.NewSlicePointer(perCPUValues)
+		}
 	} else {
 		valueBuf = sysenc.SyscallOutput(valuesOut, count*m.fullValueSize)
 		valuePtr = valueBuf.Pointer()
@@ -91,12 +100,15 @@ func (m *Map) batchLookup(cmd sys.Cmd, cursor *MapBatchCursor, keysOut, valuesOu
 	if err := keyBuf.Unmarshal(keysOut); err != nil {
 		return 0, fmt.Errorf("decode keys: %w", err)
 	}
-	if perCPUValues != nil {
+	switch {
+	case perCPUValues != nil:
 		if err := unmarshalBatchPerCPUValue(valuesOut, count, int(m.valueSize), perCPUValues); err != nil {
 			return 0, fmt.Errorf("decode values: %w", err)
 		}
-	} else if err := valueBuf.Unmarshal(valuesOut); err != nil {
-		return 0, fmt.Errorf("decode values: %w", err)
+	case !m.typ.hasPerCPUValue():
+		if err := valueBuf.Unmarshal(valuesOut); err != nil {
+			return 0, fmt.Errorf("decode values: %w", err)
+		}
 	}
 	return n, err
 }
@@ -170,11 +182,10 @@ func (m *Map) batchUpdate(keys, values any, opts *BatchOptions) (int, error) {
 
 	var valuePtr sys.Pointer
 	if m.typ.hasPerCPUValue() {
-		buf, err := marshalBatchPerCPUValue(values, count, int(m.valueSize))
+		valuePtr, err = m.marshalPerCPUInput(values, count)
 		if err != nil {
 			return 0, fmt.Errorf("marshal values: %w", err)
 		}
-		valuePtr = sys.NewSlicePointer(buf)
 	} else {
 		var vs scratch
 		valuePtr, err = marshalMapSyscallInput(values, count*m.fullValueSize, &vs)
@@ -290,4 +301,33 @@ func sliceLen(v any) (int, error) {
 		return 0, fmt.Errorf("%s is not a slice", typeName(v))
 	}
 	return value.Len(), nil
+}
+
+// marshalPerCPUInput encodes the per-CPU values of batchLen keys: a flat
+// slice of PossibleCPU() elements per key, or for a single key (batchLen 1)
+// at most PossibleCPU() elements. unsafe.Pointer is passed on as is. A
+// slice that already has the kernel's layout is used in place.
+func (m *Map) marshalPerCPUInput(values any, batchLen int) (sys.Pointer, error) {
+	if ptr, ok := values.(unsafe.Pointer); ok {
+		return sys.NewPointer(ptr), nil
+	}
+
+	possibleCPUs, err := PossibleCPU()
+	if err != nil {
+		return sys.Pointer{}, err
+	}
+	if ptr, ok := perCPUSliceInPlace(values, int(m.valueSize), batchLen*possibleCPUs, true); ok {
+		return sys.NewPointer(ptr), nil
+	}
+
+	var buf []byte
+	if batchLen == 1 {
+		buf, err = marshalPerCPUValue(values, int(m.valueSize))
+	} else {
+		buf, err = marshalBatchPerCPUValue(values, batchLen, int(m.valueSize))
+	}
+	if err != nil {
+		return sys.Pointer{}, err
+	}
+	return sys.NewSlicePointer(buf), nil
 }

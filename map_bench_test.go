@@ -3,7 +3,9 @@ package ebpf
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/bpfcore/ebpf/internal/sys"
@@ -391,4 +393,85 @@ func BenchmarkPerCPUMarshalling(b *testing.B) {
 			})
 		})
 	}
+}
+
+// BenchmarkMapOverhead runs the raw syscall and the Map method alternately
+// in the same loop and reports the median time of each, which stays
+// meaningful on a busy machine where separate benchmarks drift apart.
+// overhead-% is (Map - raw) / raw of the medians; allocs/op covers both.
+func BenchmarkMapOverhead(b *testing.B) {
+	m := benchMap(b, &MapSpec{Type: Hash, KeySize: 4, ValueSize: 8, MaxEntries: 1})
+	big := benchMap(b, &MapSpec{Type: Hash, KeySize: 4, ValueSize: 64, MaxEntries: 1})
+	key, value := uint32(1000), uint64(42)
+	var big64 value64
+	if err := m.Put(key, value); err != nil {
+		b.Fatal(err)
+	}
+	if err := big.Put(key, &big64); err != nil {
+		b.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		name string
+		raw  func()
+		lib  func() error
+	}{
+		{"Lookup uint32-uint64",
+			func() { rawLookup(b, m, unsafe.Pointer(&key), unsafe.Pointer(&value)) },
+			func() error { return m.Lookup(&key, &value) }},
+		{"Update uint32-uint64",
+			func() { rawUpdate(b, m, unsafe.Pointer(&key), unsafe.Pointer(&value)) },
+			func() error { return m.Update(&key, &value, UpdateAny) }},
+		{"Lookup 64-byte struct",
+			func() { rawLookup(b, big, unsafe.Pointer(&key), unsafe.Pointer(&big64)) },
+			func() error { return big.Lookup(&key, &big64) }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			const maxSamples = 1 << 18
+			raw := make([]time.Duration, 0, maxSamples)
+			lib := make([]time.Duration, 0, maxSamples)
+			i := 0
+			for b.Loop() {
+				var rawTime, libTime time.Duration
+				// Alternate which goes first so neither profits from the
+				// other warming caches.
+				if i%2 == 0 {
+					start := time.Now()
+					tc.raw()
+					mid := time.Now()
+					if err := tc.lib(); err != nil {
+						b.Fatal(err)
+					}
+					rawTime, libTime = mid.Sub(start), time.Since(mid)
+				} else {
+					start := time.Now()
+					if err := tc.lib(); err != nil {
+						b.Fatal(err)
+					}
+					mid := time.Now()
+					tc.raw()
+					libTime, rawTime = mid.Sub(start), time.Since(mid)
+				}
+				if len(raw) < maxSamples {
+					raw = append(raw, rawTime)
+					lib = append(lib, libTime)
+				}
+				i++
+			}
+			rawMedian, libMedian := median(raw), median(lib)
+			b.ReportMetric(float64(rawMedian.Nanoseconds()), "raw-ns")
+			b.ReportMetric(float64(libMedian.Nanoseconds()), "map-ns")
+			b.ReportMetric(100*float64(libMedian-rawMedian)/float64(rawMedian), "overhead-%")
+		})
+	}
+}
+
+func median(samples []time.Duration) time.Duration {
+	if len(samples) == 0 {
+		return 0
+	}
+	sorted := slices.Clone(samples)
+	slices.Sort(sorted)
+	return sorted[len(sorted)/2]
 }

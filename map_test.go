@@ -505,6 +505,19 @@ func TestMapPerCPUAligned(t *testing.T) {
 	qt.Assert(t, qt.IsNil(m.Lookup(uint32(0), got)))
 	qt.Assert(t, qt.DeepEquals(got, want))
 
+	// 8-byte values have no padding between CPUs: the slices are used in
+	// place.
+	zero, value, wantValue := uint32(0), any(got), any(want)
+	allocs := testing.AllocsPerRun(5, func() {
+		if err := m.Lookup(&zero, value); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Put(&zero, wantValue); err != nil {
+			t.Fatal(err)
+		}
+	})
+	qt.Assert(t, qt.Equals(allocs, 0))
+
 	var ptr []uint64
 	qt.Assert(t, qt.IsNil(m.Lookup(uint32(0), &ptr)))
 	qt.Assert(t, qt.DeepEquals(ptr, want))

@@ -513,3 +513,29 @@ func typeName(v any) string {
 	}
 	return reflect.TypeOf(v).String()
 }
+
+// perCPUSliceInPlace returns the memory of slice if it can be a per-CPU
+// value (or batch of them) of slots elements as is: the element type's
+// memory is its wire format of elemLength bytes, a multiple of 8 so that
+// the kernel adds no padding between CPUs, and the slice has exactly slots
+// elements. input says whether the kernel reads the memory (elements must
+// not marshal themselves) or writes it (they must not unmarshal
+// themselves).
+func perCPUSliceInPlace(slice any, elemLength, slots int, input bool) (unsafe.Pointer, bool) {
+	if elemLength%8 != 0 {
+		return nil, false
+	}
+	typ := reflect.TypeOf(slice)
+	if typ == nil || typ.Kind() != reflect.Slice {
+		return nil, false
+	}
+	layout := layoutOf(typ.Elem())
+	if layout.size != elemLength || (input && layout.marshaler) || (!input && layout.ptrUnmarshaler) {
+		return nil, false
+	}
+	value := reflect.ValueOf(slice)
+	if value.Len() != slots || value.Len() == 0 {
+		return nil, false
+	}
+	return value.UnsafePointer(), true
+}
