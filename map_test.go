@@ -783,3 +783,42 @@ func TestMapCustomMarshaler(t *testing.T) {
 	qt.Assert(t, qt.CmpEquals(key, customEncoding{"HELLO"}, cmp.AllowUnexported(customEncoding{})))
 	qt.Assert(t, qt.Equals(value, 111))
 }
+
+func TestMapNumaNode(t *testing.T) {
+	m := mustNewMap(t, &MapSpec{Type: Hash, KeySize: 4, ValueSize: 4, MaxEntries: 1, Flags: unix.BPF_F_NUMA_NODE, NumaNode: 0}, nil)
+	qt.Assert(t, qt.Equals(m.Flags(), unix.BPF_F_NUMA_NODE))
+}
+
+// TestMapConcurrentUse runs operations from several goroutines at once; run
+// with -race.
+func TestMapConcurrentUse(t *testing.T) {
+	m := mustNewMap(t, hashSpec(64), nil)
+	done := make(chan error)
+	for g := range 4 {
+		go func() {
+			var err error
+			for i := range uint32(200) {
+				key := uint32(g)*1000 + i%16
+				if err = m.Put(key, uint64(i)); err != nil {
+					break
+				}
+				var value uint64
+				if err = m.Lookup(&key, &value); err != nil {
+					break
+				}
+				entries := m.Iterate()
+				var k uint32
+				for entries.Next(&k, &value) {
+				}
+				if err = entries.Err(); err != nil && !errors.Is(err, ErrIterationAborted) {
+					break
+				}
+				err = nil
+			}
+			done <- err
+		}()
+	}
+	for range 4 {
+		qt.Assert(t, qt.IsNil(<-done))
+	}
+}
