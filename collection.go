@@ -1,6 +1,7 @@
 package ebpf
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 )
@@ -169,6 +170,9 @@ func (coll *Collection) DetachProgram(name string) *Program {
 // has another type, a name is missing, or a tag is malformed (see
 // LoadAndAssign).
 func (cs *CollectionSpec) Assign(to interface{}) error {
+	if cs == nil {
+		return errors.New("nil CollectionSpec")
+	}
 	return assignValues(to, func(typ reflect.Type, name string) (interface{}, error) {
 		switch typ {
 		case programSpecType:

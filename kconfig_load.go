@@ -116,6 +116,11 @@ func resolveKconfig(spec *MapSpec, reads map[uint32]bool) error {
 		if end > uint64(len(data)) {
 			return fmt.Errorf("variable %s: offset %d (+%d) is out of bounds", v.Name, vsi.Offset, vsi.Size)
 		}
+		if size, err := btf.Sizeof(v.Type); err != nil {
+			return fmt.Errorf("variable %s: %w", v.Name, err)
+		} else if uint64(size) > uint64(vsi.Size) {
+			return fmt.Errorf("variable %s: %d bytes in .kconfig, but its type has %d", v.Name, vsi.Size, size)
+		}
 		value := data[vsi.Offset:end]
 
 		switch v.Name {
@@ -206,9 +211,37 @@ func putKernelConfig(vars []kconfigVar) error {
 			}
 			continue
 		}
-		if err := kconfig.PutValue(v.data, v.typ, value); err != nil {
+		if err := putConfigValue(v.data, v.typ, value); err != nil {
 			return fmt.Errorf("variable %s: %w", v.name, err)
 		}
+	}
+	return nil
+}
+
+// putConfigValue is kconfig.PutValue, except that a tristate enum narrower
+// than 8 bytes (clang makes enum libbpf_tristate 4 bytes) is written with
+// its own size. kconfig.PutValue always writes 8 bytes, as the reference
+// does, which would overwrite the next variable.
+func putConfigValue(data []byte, typ btf.Type, value string) error {
+	enum, ok := btf.UnderlyingType(typ).(*btf.Enum)
+	if !ok || enum.Size >= 8 {
+		return kconfig.PutValue(data, typ, value)
+	}
+
+	var wide [8]byte
+	if err := kconfig.PutValue(wide[:], typ, value); err != nil {
+		return err
+	}
+	n := internal.NativeEndian.Uint64(wide[:])
+	switch enum.Size {
+	case 1:
+		data[0] = byte(n)
+	case 2:
+		internal.NativeEndian.PutUint16(data, uint16(n))
+	case 4:
+		internal.NativeEndian.PutUint32(data, uint32(n))
+	default:
+		return fmt.Errorf("enum %s has unsupported size %d", enum.Name, enum.Size)
 	}
 	return nil
 }
