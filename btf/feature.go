@@ -78,6 +78,26 @@ var haveEnum64 = internal.NewFeatureTest("ENUM64", "6.0", func() error {
 	return unsupportedIfRejected(probeBTF(enum))
 })
 
+// haveDeclTags reports whether the kernel accepts decl tags. Without them,
+// NewHandle replaces each by an anonymous one-byte Int.
+var haveDeclTags = internal.NewFeatureTest("BTF decl tags", "5.16", func() error {
+	if err := haveBTF(); err != nil {
+		return err
+	}
+	v := &Var{Name: "a", Type: &Int{Size: 4}}
+	return unsupportedIfRejected(probeBTF(v, &declTag{Type: v, Value: "a", Index: -1}))
+})
+
+// haveTypeTags reports whether the kernel accepts type tags. Without them,
+// NewHandle replaces each by a Const.
+var haveTypeTags = internal.NewFeatureTest("BTF type tags", "5.17", func() error {
+	if err := haveBTF(); err != nil {
+		return err
+	}
+	ptr := &Pointer{&typeTag{Type: &Int{Size: 4}, Value: "a"}}
+	return unsupportedIfRejected(probeBTF(ptr))
+})
+
 // unsupportedIfRejected turns the errnos of a rejected probe blob into
 // ErrNotSupported and passes any other outcome through.
 func unsupportedIfRejected(err error) error {
@@ -87,9 +107,10 @@ func unsupportedIfRejected(err error) error {
 	return err
 }
 
-// probeBTF loads a blob containing typ, encoded without replacing any kind.
-func probeBTF(typ Type) error {
-	b, err := NewBuilder([]Type{typ})
+// probeBTF loads a blob containing types, encoded without replacing any
+// kind.
+func probeBTF(types ...Type) error {
+	b, err := NewBuilder(types)
 	if err != nil {
 		return err
 	}

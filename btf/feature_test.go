@@ -30,3 +30,13 @@ func TestHaveEnum64(t *testing.T) {
 	testutils.RequirePrivileges(t)
 	testutils.CheckFeatureTest(t, haveEnum64)
 }
+
+func TestHaveDeclTags(t *testing.T) {
+	testutils.RequirePrivileges(t)
+	testutils.CheckFeatureTest(t, haveDeclTags)
+}
+
+func TestHaveTypeTags(t *testing.T) {
+	testutils.RequirePrivileges(t)
+	testutils.CheckFeatureTest(t, haveTypeTags)
+}

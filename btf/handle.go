@@ -25,7 +25,8 @@ type Handle struct {
 }
 
 // NewHandle loads the contents of a Builder into the kernel, encoded with
-// KernelMarshalOptions.
+// KernelMarshalOptions. Decl and type tags are replaced if the kernel
+// doesn't know them.
 //
 // It returns an error if the types can't be marshaled, an error wrapping
 // ErrNotSupported if the kernel doesn't support BTF, and a
@@ -34,7 +35,7 @@ func NewHandle(b *Builder) (*Handle, error) {
 	small := getByteSlice()
 	defer putByteSlice(small)
 
-	buf, err := b.Marshal(*small, KernelMarshalOptions())
+	buf, err := b.marshal(*small, KernelMarshalOptions(), kernelTagQuirks())
 	if err != nil {
 		return nil, fmt.Errorf("marshal BTF: %w", err)
 	}

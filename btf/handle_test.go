@@ -338,3 +338,18 @@ func ExampleHandleIterator() {
 		panic(err)
 	}
 }
+
+func TestLoadWithTagQuirks(t *testing.T) {
+	testutils.RequirePrivileges(t)
+
+	i := &Int{Name: "int", Size: 4, Encoding: Signed}
+	v := &Var{Name: "v", Type: &Pointer{&typeTag{Type: i, Value: "user"}}, Linkage: GlobalVar}
+	b, err := NewBuilder([]Type{v, &declTag{Type: v, Value: "whole", Index: -1}})
+	qt.Assert(t, qt.IsNil(err))
+
+	raw, err := b.marshal(nil, KernelMarshalOptions(), tagQuirks{replaceDeclTags: true, replaceTypeTags: true})
+	qt.Assert(t, qt.IsNil(err))
+	h, err := NewHandleFromRawBTF(raw)
+	qt.Assert(t, qt.IsNil(err))
+	qt.Assert(t, qt.IsNil(h.Close()))
+}

@@ -159,6 +159,29 @@ func (b *Builder) addString(s string) (uint32, error) {
 //
 // It returns an error for types that can't be encoded, naming the type.
 func (b *Builder) Marshal(buf []byte, opts *MarshalOptions) ([]byte, error) {
+	return b.marshal(buf, opts, tagQuirks{})
+}
+
+// tagQuirks down-level tags for kernels without them, the way libbpf
+// does: a type tag becomes a Const of the same type, a decl tag an
+// anonymous one-byte Int. Both keep their size on the wire, so IDs and
+// offsets don't change. MarshalOptions can't grow fields (it is part of
+// the API), so NewHandle passes these separately.
+type tagQuirks struct {
+	replaceDeclTags bool
+	replaceTypeTags bool
+}
+
+// kernelTagQuirks returns the quirks the running kernel needs. A probe
+// that can't decide counts as "lacking".
+func kernelTagQuirks() tagQuirks {
+	return tagQuirks{
+		replaceDeclTags: haveDeclTags() != nil,
+		replaceTypeTags: haveTypeTags() != nil,
+	}
+}
+
+func (b *Builder) marshal(buf []byte, opts *MarshalOptions, quirks tagQuirks) ([]byte, error) {
 	if opts == nil {
 		opts = &MarshalOptions{}
 	}
@@ -169,6 +192,7 @@ func (b *Builder) Marshal(buf []byte, opts *MarshalOptions) ([]byte, error) {
 
 	e := getEncoder(opts, b.stableIDs)
 	defer putEncoder(e)
+	e.quirks = quirks
 
 	explicit := b.types
 	if len(explicit) == 0 && opts.PreventNoTypeFound {

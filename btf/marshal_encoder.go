@@ -13,7 +13,8 @@ import (
 // pooled, so that marshaling the small blobs of programs and maps allocates
 // little more than the result.
 type encoder struct {
-	opts *MarshalOptions
+	opts   *MarshalOptions
+	quirks tagQuirks
 
 	// IDs of explicit types, owned by the Builder: read only.
 	stableIDs map[unsafe.Pointer]TypeID
@@ -91,6 +92,7 @@ const maxPooledTypes = 1 << 12
 
 func putEncoder(e *encoder) {
 	e.opts = nil
+	e.quirks = tagQuirks{}
 	e.stableIDs = nil
 	e.buf = nil
 	e.lastID = 0
@@ -380,12 +382,19 @@ func (e *encoder) encodeType(typ Type) error {
 		if t.Index < -1 || t.Index > math.MaxInt32 {
 			return fmt.Errorf("component index %d out of range", t.Index)
 		}
-		if err := e.header(t.Value, kindDeclTag, 0, false, e.ref()); err != nil {
+		target := e.ref()
+		if e.quirks.replaceDeclTags {
+			return e.encodeInt(&Int{Size: 1})
+		}
+		if err := e.header(t.Value, kindDeclTag, 0, false, target); err != nil {
 			return err
 		}
 		e.u32(uint32(int32(t.Index)))
 		return nil
 	case *typeTag:
+		if e.quirks.replaceTypeTags {
+			return e.header("", kindConst, 0, false, e.ref())
+		}
 		return e.header(t.Value, kindTypeTag, 0, false, e.ref())
 	default:
 		return fmt.Errorf("can't marshal a %T", typ)

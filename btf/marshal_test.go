@@ -476,3 +476,27 @@ func BenchmarkBuildVmlinux(b *testing.B) {
 		}
 	}
 }
+
+func TestMarshalTagQuirks(t *testing.T) {
+	i := &Int{Name: "int", Size: 4, Encoding: Signed}
+	v := &Var{Name: "v", Type: &Pointer{&typeTag{Type: i, Value: "user"}}, Linkage: GlobalVar}
+	tag := &declTag{Type: v, Value: "whole", Index: -1}
+
+	b, err := NewBuilder([]Type{v, tag})
+	qt.Assert(t, qt.IsNil(err))
+	raw, err := b.marshal(nil, nil, tagQuirks{replaceDeclTags: true, replaceTypeTags: true})
+	qt.Assert(t, qt.IsNil(err))
+	plain, err := b.Marshal(nil, nil)
+	qt.Assert(t, qt.IsNil(err))
+	typeLen := func(raw []byte) uint32 { return internal.NativeEndian.Uint32(raw[12:]) }
+	qt.Assert(t, qt.Equals(typeLen(raw), typeLen(plain)), qt.Commentf("replacements have the same size"))
+
+	spec, err := loadRawSpec(raw, nil, nil)
+	qt.Assert(t, qt.IsNil(err))
+	got, err := spec.TypeByID(1)
+	qt.Assert(t, qt.IsNil(err))
+	qt.Assert(t, qt.DeepEquals(got, Type(&Var{Name: "v", Type: &Pointer{&Const{i}}, Linkage: GlobalVar})))
+	got, err = spec.TypeByID(2)
+	qt.Assert(t, qt.IsNil(err))
+	qt.Assert(t, qt.DeepEquals(got, Type(&Int{Size: 1})))
+}
