@@ -3,6 +3,8 @@ package ebpf
 import (
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -103,6 +105,11 @@ func NewMapFromFD(fd int) (*Map, error) {
 
 // newMapFromFD wraps fd, closing it on failure.
 func newMapFromFD(fd *sys.FD) (*Map, error) {
+	if err := checkIsMap(fd); err != nil {
+		_ = fd.Close()
+		return nil, err
+	}
+
 	info, err := newMapInfoFromFd(fd)
 	if err != nil {
 		_ = fd.Close()
@@ -139,4 +146,19 @@ func MapGetNextID(startID MapID) (MapID, error) {
 		return 0, fmt.Errorf("next map id after %d: %w", startID, err)
 	}
 	return MapID(attr.NextId), nil
+}
+
+// checkIsMap returns an error if fd refers to another kind of BPF object
+// than a map. BPF_OBJ_GET_INFO_BY_FD would describe a program or BTF
+// object as if it were a map. Without /proc the caller is trusted.
+func checkIsMap(fd *sys.FD) error {
+	target, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd.Int()))
+	if err != nil {
+		return nil
+	}
+	kind, isAnon := strings.CutPrefix(target, "anon_inode:")
+	if !isAnon || kind == "bpf-map" || !(strings.Contains(kind, "bpf") || strings.Contains(kind, "btf")) {
+		return nil
+	}
+	return fmt.Errorf("fd %d refers to %s, not a map: %w", fd.Int(), kind, unix.EINVAL)
 }

@@ -675,6 +675,14 @@ func TestNewMapFromFD(t *testing.T) {
 
 	_, err = NewMapFromFD(-1)
 	qt.Assert(t, qt.IsNotNil(err))
+
+	// A program is not a map, even though the kernel would describe it.
+	testutils.CheckFDLeaks(t)
+	prog := loadRawSocketFilter(t)
+	dupProg, err := unix.FcntlInt(uintptr(prog.FD()), unix.F_DUPFD_CLOEXEC, 1)
+	qt.Assert(t, qt.IsNil(err))
+	_, err = NewMapFromFD(dupProg)
+	qt.Assert(t, qt.ErrorMatches(err, "fd .* refers to bpf-prog, not a map: invalid argument"))
 }
 
 func TestMapGuessNonExistentKey(t *testing.T) {
