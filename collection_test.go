@@ -23,11 +23,11 @@ func loadTestdataSpec(tb testing.TB, name string) *CollectionSpec {
 	return spec
 }
 
-// kernelObjects finds the maps and programs of one test in the kernel. Every
+// objectTracker finds the maps and programs of one test in the kernel. Every
 // object of the test's spec gets a kernel name that no other test, or
 // process, uses, so the test's objects can be told apart from everything
 // else; and only objects created after the spec was named are looked at.
-type kernelObjects struct {
+type objectTracker struct {
 	// names maps kernel names to "map <key>" or "program <key>".
 	names     map[string]string
 	firstMap  uint32
@@ -35,11 +35,11 @@ type kernelObjects struct {
 }
 
 // nameKernelObjects renames the maps and programs of spec for the kernel,
-// see kernelObjects.
-func nameKernelObjects(tb testing.TB, spec *CollectionSpec) *kernelObjects {
+// see objectTracker.
+func nameKernelObjects(tb testing.TB, spec *CollectionSpec) *objectTracker {
 	tb.Helper()
 	maps, progs := kernelIDs(tb)
-	ko := &kernelObjects{names: make(map[string]string)}
+	ko := &objectTracker{names: make(map[string]string)}
 	if len(maps) > 0 {
 		ko.firstMap = slices.Max(maps) + 1
 	}
@@ -89,7 +89,7 @@ func kernelIDs(tb testing.TB) (maps, progs []uint32) {
 // names) once they are stable: opening a program array whose last
 // descriptor was just closed, and closing it again, makes this kernel
 // leak the map when the release work is still pending.
-func (ko *kernelObjects) stableIDs(tb testing.TB, settle time.Duration) (maps, progs []uint32) {
+func (ko *objectTracker) stableIDs(tb testing.TB, settle time.Duration) (maps, progs []uint32) {
 	tb.Helper()
 	maps1, progs1 := kernelIDs(tb)
 	time.Sleep(settle)
@@ -109,7 +109,7 @@ func (ko *kernelObjects) stableIDs(tb testing.TB, settle time.Duration) (maps, p
 }
 
 // live returns the test's objects that exist in the kernel, sorted.
-func (ko *kernelObjects) live(tb testing.TB) []string {
+func (ko *objectTracker) live(tb testing.TB) []string {
 	tb.Helper()
 	maps, progs := ko.stableIDs(tb, 200*time.Millisecond)
 
@@ -144,7 +144,7 @@ func (ko *kernelObjects) live(tb testing.TB) []string {
 // requireGone fails the test unless none of the test's objects exists in
 // the kernel. Maps used by a closed program are released after an RCU
 // grace period, so it waits a little for them.
-func (ko *kernelObjects) requireGone(tb testing.TB) {
+func (ko *objectTracker) requireGone(tb testing.TB) {
 	tb.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
