@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"math/bits"
 	"slices"
 )
@@ -104,7 +103,7 @@ func newRawTypes(types []byte, bo binary.ByteOrder, strs *stringTable, base *raw
 	if err := r.checkChains(kinds); err != nil {
 		return nil, err
 	}
-	r.names.build(named, r.names.seed)
+	r.names.build(named)
 	return r, nil
 }
 
@@ -124,7 +123,6 @@ func (r *rawTypes) scanTypes() ([]btfKind, []namedType, error) {
 		maxRef   TypeID
 		end      = uint64(len(r.types))
 	)
-	r.names.seed = maphash.MakeSeed()
 
 	ref := func(id TypeID) {
 		if id > maxRef {
@@ -161,8 +159,7 @@ func (r *rawTypes) scanTypes() ([]btfKind, []namedType, error) {
 				return nil, nil, fmt.Errorf("type id %d (%s): name: %w %d", id, kind, errStringOffset, hdr.NameOff)
 			}
 			if hasTypeName(kind) {
-				ess := r.strings.essentialNameAt(hdr.NameOff)
-				named = append(named, namedType{r.names.hash(ess), id})
+				named = append(named, namedType{r.strings.essentialNameHash(hdr.NameOff), id})
 			}
 		}
 
@@ -462,7 +459,6 @@ type namedType struct {
 // A hash selects a bucket with its top bits; entries hold the next 12 bits
 // of the hash as a tag above a 20-bit type ID (IDs never exceed maxTypeID).
 type nameIndex struct {
-	seed    maphash.Seed
 	shift   uint8
 	starts  []uint32 // bucket b is entries[starts[b]:starts[b+1]]
 	entries []uint32
@@ -474,19 +470,14 @@ const (
 	nameIDMask  = 1<<nameIDBits - 1
 )
 
-func (idx *nameIndex) hash(ess string) uint32 {
-	return uint32(maphash.String(idx.seed, ess))
-}
-
 func (idx *nameIndex) bucketAndTag(h uint32) (uint32, uint32) {
 	return h >> idx.shift, (h >> (idx.shift - nameTagBits)) & (1<<nameTagBits - 1)
 }
 
-// build fills the index with named, whose hashes were made with seed.
-func (idx *nameIndex) build(named []namedType, seed maphash.Seed) {
+// build fills the index with named, whose hashes come from nameHash.
+func (idx *nameIndex) build(named []namedType) {
 	// About eight entries per bucket, at most 2^16 buckets.
 	bucketBits := min(max(bits.Len(uint(len(named)/8)), 1), 16)
-	idx.seed = seed
 	idx.shift = uint8(32 - bucketBits)
 	idx.starts = make([]uint32, 1<<bucketBits+1)
 	idx.entries = make([]uint32, len(named))
@@ -513,7 +504,7 @@ func (idx *nameIndex) candidates(ess string, fn func(TypeID)) {
 	if len(idx.starts) == 0 {
 		return
 	}
-	b, tag := idx.bucketAndTag(idx.hash(ess))
+	b, tag := idx.bucketAndTag(nameHash(ess))
 	for _, e := range idx.entries[idx.starts[b]:idx.starts[b+1]] {
 		if e>>nameIDBits == tag {
 			fn(TypeID(e & nameIDMask))

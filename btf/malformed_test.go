@@ -312,3 +312,29 @@ func TestDecodeKinds(t *testing.T) {
 		})
 	}
 }
+
+func TestLegacyBitfieldTypeOrder(t *testing.T) {
+	var bi btfInt
+	bi.SetBits(5)
+	bi.SetOffset(3)
+
+	// The struct comes before the int its member refers to, and the same
+	// int is also used outside of a struct.
+	b := newTestBlob()
+	b.add("s", kindStruct, 1, false, 4, b.str("m"), 3, 16) // 1
+	b.add("", kindPointer, 0, false, 3)                    // 2
+	b.add("u32", kindInt, 0, false, 4, bi.Raw)             // 3
+
+	spec, err := loadRawSpec(b.encode(binary.LittleEndian), nil, nil)
+	qt.Assert(t, qt.IsNil(err))
+	typ, err := spec.TypeByID(1)
+	qt.Assert(t, qt.IsNil(err))
+	m := typ.(*Struct).Members[0]
+	qt.Assert(t, qt.Equals(m.Offset, 19))
+	qt.Assert(t, qt.Equals(m.BitfieldSize, 5))
+	qt.Assert(t, qt.DeepEquals(m.Type, Type(&Int{"u32", 4, Unsigned})))
+
+	ptr, err := spec.TypeByID(2)
+	qt.Assert(t, qt.IsNil(err))
+	qt.Assert(t, qt.Equals(ptr.(*Pointer).Target, m.Type))
+}

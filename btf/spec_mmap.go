@@ -31,7 +31,7 @@ func mapSysfsBTF(f *os.File) (_ *Spec, ok bool, _ error) {
 		return nil, false, nil
 	}
 
-	mapping, err := unix.Mmap(int(f.Fd()), 0, int(fi.Size()), unix.PROT_READ, unix.MAP_PRIVATE)
+	mapping, err := unix.Mmap(int(f.Fd()), 0, int(fi.Size()), unix.PROT_READ, unix.MAP_PRIVATE|unix.MAP_POPULATE)
 	if err != nil {
 		return nil, false, nil
 	}

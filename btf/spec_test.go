@@ -524,3 +524,21 @@ func TestSpecLookupErrors(t *testing.T) {
 	qt.Assert(t, qt.ErrorIs(err, err))
 	qt.Assert(t, qt.IsFalse(errors.Is(err, ErrNotFound)))
 }
+
+// TestNameIndexFindsEveryType checks that every named type of vmlinux can
+// be found under its essential name, which ties the hash computed while
+// scanning the string table to the one computed for lookups.
+func TestNameIndexFindsEveryType(t *testing.T) {
+	spec := vmlinuxTestdataSpec(t)
+	r := spec.raw
+	for i, off := range r.offsets {
+		hdr := r.header(off)
+		if hdr.NameOff == 0 || !hasTypeName(hdr.Kind()) {
+			continue
+		}
+		id := r.firstID + TypeID(i)
+		name := r.typeName(off)
+		ids := r.idsByEssentialName(essentialName(name))
+		qt.Assert(t, qt.SliceContains(ids, id), qt.Commentf("%s %q", hdr.Kind(), name))
+	}
+}

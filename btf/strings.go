@@ -1,9 +1,10 @@
 package btf
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
-	"slices"
+	"math/bits"
 	"strings"
 	"unsafe"
 )
@@ -23,8 +24,6 @@ type stringTable struct {
 	// data is a memory mapping (see mapSysfsBTF): strings handed out must
 	// be copies.
 	mapped bool
-	// Offsets of the strings that contain "___", in ascending order.
-	flavoured []uint32
 }
 
 var errStringOffset = errors.New("invalid string offset")
@@ -58,23 +57,6 @@ func newStringTable(raw []byte, base *stringTable) (*stringTable, error) {
 	}
 
 	st.data = unsafe.String(&raw[0], len(raw))
-
-	// Very few names carry a ___flavour suffix. Finding them all with one
-	// vectorised search spares looking for one in every type name when
-	// building the name index.
-	for off := 0; ; {
-		i := strings.Index(st.data[off:], "___")
-		if i < 0 {
-			break
-		}
-		i += off
-		start := strings.LastIndexByte(st.data[:i], 0) + 1
-		if n := len(st.flavoured); n == 0 || st.flavoured[n-1] != uint32(start) {
-			st.flavoured = append(st.flavoured, uint32(start))
-		}
-		// Continue after the end of this string.
-		off = i + strings.IndexByte(st.data[i:], 0) + 1
-	}
 	return st, nil
 }
 
@@ -141,15 +123,109 @@ func (st *stringTable) name(offset uint32, arena *stringArena) string {
 	return s
 }
 
-// essentialNameAt returns the essential name of the string at a validated
-// offset, see essentialName. The result may point into a mapping.
-func (st *stringTable) essentialNameAt(offset uint32) string {
+// essentialNameHash returns nameHash of the essential name of the string at
+// a validated offset, see essentialName. It runs for every type name of a
+// blob, so it hashes straight from the table, finding the end of the string
+// and any "___" on the way; only names with a flavour take a slower path.
+func (st *stringTable) essentialNameHash(offset uint32) uint32 {
 	if offset < st.first {
-		return essentialName(st.base.mustLookup(offset))
+		return nameHash(essentialName(st.base.mustLookup(offset)))
 	}
-	s := st.mustLookup(offset)
-	if _, found := slices.BinarySearch(st.flavoured, offset-st.first); found {
-		return essentialName(s)
+	h, flavoured := nameHashAt(st.data, int(offset-st.first))
+	if flavoured {
+		return nameHash(essentialName(st.mustLookup(offset)))
 	}
-	return s
+	return h
+}
+
+// Hashing of names for the name index: 8 bytes at a time, little endian,
+// the last word zero-padded, finished with the length. nameHash and
+// nameHashAt must agree.
+const (
+	nameHashMul1 = 0x9e3779b97f4a7c15
+	nameHashMul2 = 0xbf58476d1ce4e5b9
+)
+
+func nameHashMix(h, w uint64) uint64 {
+	return bits.RotateLeft64((h^w)*nameHashMul1, 29)
+}
+
+func nameHashFinish(h uint64, n int) uint32 {
+	h = (h ^ uint64(n)) * nameHashMul2
+	h ^= h >> 31
+	return uint32(h >> 16)
+}
+
+// nameHash hashes s.
+func nameHash(s string) uint32 {
+	var h uint64
+	n := len(s)
+	for ; len(s) >= 8; s = s[8:] {
+		h = nameHashMix(h, binary.LittleEndian.Uint64([]byte(s[:8])))
+	}
+	if len(s) > 0 {
+		var w uint64
+		for i := len(s) - 1; i >= 0; i-- {
+			w = w<<8 | uint64(s[i])
+		}
+		h = nameHashMix(h, w)
+	}
+	return nameHashFinish(h, n)
+}
+
+// nameHashAt hashes the NUL-terminated string at off in data, like nameHash
+// of the string without its NUL, and reports whether the string contains
+// "___". data must contain a NUL at or after off.
+func nameHashAt(data string, off int) (hash uint32, flavoured bool) {
+	const (
+		lows        = 0x0101010101010101
+		highs       = 0x8080808080808080
+		underscores = 0x5f5f5f5f5f5f5f5f
+	)
+	var (
+		h    uint64
+		n    int
+		prev uint64 // underscore mask of the previous word
+	)
+	for {
+		var w uint64
+		if off+8 <= len(data) {
+			w = binary.LittleEndian.Uint64([]byte(data[off : off+8]))
+		} else {
+			for i := len(data) - 1; i >= off; i-- {
+				w = w<<8 | uint64(data[i])
+			}
+		}
+
+		// The lowest set bit of zero marks the first NUL byte.
+		zero := (w - lows) &^ w & highs
+		valid := uint64(highs)
+		k := 8
+		if zero != 0 {
+			k = bits.TrailingZeros64(zero) / 8
+			valid &= 1<<(8*k) - 1
+		}
+
+		// The high bit of each byte that is an underscore, exactly.
+		x := w ^ underscores
+		u := ^((x&^highs + 0x7f7f7f7f7f7f7f7f) | x) & valid
+		// Three in a row within the word, or across the boundary with the
+		// previous one (its bytes 6 and 7, or 7 alone).
+		if u&(u>>8)&(u>>16) != 0 ||
+			(prev>>55)&(prev>>63)&(u>>7)&1 != 0 ||
+			(prev>>63)&(u>>7)&(u>>15)&1 != 0 {
+			flavoured = true
+		}
+		prev = u
+
+		if zero != 0 {
+			if k > 0 {
+				h = nameHashMix(h, w&(1<<(8*k)-1))
+			}
+			return nameHashFinish(h, n+k), flavoured
+		}
+		h = nameHashMix(h, w)
+		n += 8
+		off += 8
+	}
 }

@@ -1,6 +1,7 @@
 package btf
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/go-quicktest/qt"
@@ -64,4 +65,42 @@ func TestEssentialName(t *testing.T) {
 	} {
 		qt.Check(t, qt.Equals(essentialName(name), want), qt.Commentf("%q", name))
 	}
+}
+
+func TestNameHash(t *testing.T) {
+	seen := make(map[uint32]string)
+	for n := range 40 {
+		s := strings.Repeat("abcdefghijklmnopqrstuvwxyz_0123456789", 2)[:n]
+		h := nameHash(s)
+		// The table variant agrees, wherever the string sits relative to
+		// the end of the table.
+		for _, pad := range []string{"", "\x00", "x\x00foo\x00bar", "___\x00"} {
+			table := "\x00" + s + "\x00" + pad
+			got, flavoured := nameHashAt(table, 1)
+			qt.Assert(t, qt.Equals(got, h), qt.Commentf("%q", s))
+			qt.Assert(t, qt.IsFalse(flavoured))
+		}
+		if other, ok := seen[h]; ok {
+			t.Errorf("%q and %q collide", s, other)
+		}
+		seen[h] = s
+	}
+
+	// Flavours are found wherever the underscores fall relative to the
+	// 8-byte words the hash reads.
+	for n := range 20 {
+		for _, name := range []string{strings.Repeat("a", n) + "___", strings.Repeat("b", n) + "___x"} {
+			_, flavoured := nameHashAt("\x00"+name+"\x00", 1)
+			qt.Assert(t, qt.IsTrue(flavoured), qt.Commentf("%q", name))
+		}
+		for _, name := range []string{strings.Repeat("_", n%3) + "a", "a__b__c" + strings.Repeat("_", n%3)} {
+			_, flavoured := nameHashAt("\x00"+name+"\x00___", 1)
+			qt.Assert(t, qt.IsFalse(flavoured), qt.Commentf("%q", name))
+		}
+	}
+
+	st, err := newStringTable([]byte("\x00foo___bar\x00foo\x00"), nil)
+	qt.Assert(t, qt.IsNil(err))
+	qt.Assert(t, qt.Equals(st.essentialNameHash(1), nameHash("foo")))
+	qt.Assert(t, qt.Equals(st.essentialNameHash(11), nameHash("foo")))
 }
