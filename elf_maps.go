@@ -115,8 +115,8 @@ func (r *elfReader) loadBTFMapSection(sec *elfSection) error {
 	var data []byte
 	if sec.Type != elf.SHT_NOBITS {
 		var err error
-		if data, err = sec.Data(); err != nil {
-			return fmt.Errorf("read contents: %w", err)
+		if data, err = sectionData(sec.Section); err != nil {
+			return err
 		}
 	}
 
@@ -408,9 +408,9 @@ func (r *elfReader) dataSectionSpec(sec *elfSection) (*MapSpec, error) {
 
 	switch sec.Type {
 	case elf.SHT_PROGBITS:
-		data, err := sec.Data()
+		data, err := sectionData(sec.Section)
 		if err != nil {
-			return nil, fmt.Errorf("read contents: %w", err)
+			return nil, err
 		}
 		spec.Contents = []MapKV{{uint32(0), data}}
 	case elf.SHT_NOBITS:

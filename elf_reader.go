@@ -136,7 +136,7 @@ type elfReader struct {
 	version uint32
 
 	types   *btf.Spec
-	extInfo extInfoAssigner
+	extInfo *btf.ExtInfos
 
 	maps map[string]*MapSpec
 	// kconfig is the virtual .kconfig map that extern __kconfig reads
@@ -146,12 +146,6 @@ type elfReader struct {
 	kconfigOffsets map[string]uint32
 	// kfuncs are the functions declared in the virtual .ksyms section.
 	kfuncs map[string]*btf.Func
-}
-
-// extInfoAssigner attaches the func info, line info and CO-RE relocations of
-// .BTF.ext to the instructions of a section.
-type extInfoAssigner interface {
-	Assign(insns asm.Instructions, section string)
 }
 
 // relSection is an SHT_REL section and the index of the section it applies
@@ -219,17 +213,15 @@ func loadCollectionSpec(f *internal.SafeELFFile, rd io.ReaderAt) (*CollectionSpe
 
 // loadObjectTypes reads the object's BTF and .BTF.ext. An object without
 // .BTF is fine: it has no types and no ext infos.
-//
-// TODO: read .BTF.ext with btf.LoadSpecAndExtInfosFromReader once it lands.
-func loadObjectTypes(rd io.ReaderAt) (*btf.Spec, extInfoAssigner, error) {
-	spec, err := btf.LoadSpecFromReader(rd)
+func loadObjectTypes(rd io.ReaderAt) (*btf.Spec, *btf.ExtInfos, error) {
+	spec, extInfo, err := btf.LoadSpecAndExtInfosFromReader(rd)
 	if errors.Is(err, btf.ErrNotFound) {
 		return nil, nil, nil
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	return spec, nil, nil
+	return spec, extInfo, nil
 }
 
 // classifySections decides what each section is (ELF.md §2) and reads the
@@ -329,12 +321,25 @@ const maxNobitsSize = 1 << 20
 
 // sectionData returns the contents of sec: zeros for SHT_NOBITS.
 func sectionData(sec *elf.Section) ([]byte, error) {
-	if sec.Type == elf.SHT_NOBITS {
+	switch {
+	case sec.Type == elf.SHT_NOBITS:
 		if sec.Size > maxNobitsSize {
 			return nil, fmt.Errorf("%d bytes of NOBITS is too large", sec.Size)
 		}
 		return make([]byte, sec.Size), nil
+
+	case sec.Flags&elf.SHF_COMPRESSED == 0 && sec.Size <= maxNobitsSize:
+		// Small enough to allocate up front even if the header lies about
+		// the size: read it in one go.
+		buf := make([]byte, sec.Size)
+		if _, err := sec.ReadAt(buf, 0); err != nil {
+			return nil, fmt.Errorf("read contents: %w", err)
+		}
+		return buf, nil
 	}
+
+	// Reads in chunks, so that a corrupt size fails at the end of the file
+	// instead of allocating it.
 	data, err := sec.Data()
 	if err != nil {
 		return nil, fmt.Errorf("read contents: %w", err)
@@ -350,40 +355,62 @@ func (r *elfReader) assignSymbols() error {
 		return fmt.Errorf("load symbols: %w", err)
 	}
 
-	for _, sym := range symbols {
-		sec := r.section(sym.Section)
-		if sec == nil || sym.Name == "" {
-			continue
+	// Two passes, so that all sections share one backing array.
+	keep := make([]bool, len(symbols))
+	counts := make([]int, len(r.sections))
+	total := 0
+	for i, sym := range symbols {
+		if r.keepSymbol(sym) {
+			keep[i] = true
+			counts[sym.Section]++
+			total++
 		}
+	}
 
-		typ, bind := elf.ST_TYPE(sym.Info), elf.ST_BIND(sym.Info)
-		switch sec.kind {
-		case mapSection, btfMapSection, dataSection:
-			if typ != elf.STT_NOTYPE && typ != elf.STT_OBJECT {
-				continue
-			}
-		case programSection:
-			if typ != elf.STT_NOTYPE && typ != elf.STT_FUNC {
-				continue
-			}
-			// Basic block labels of old LLVMs are no functions.
-			if typ == elf.STT_NOTYPE && bind == elf.STB_LOCAL && strings.HasPrefix(sym.Name, "LBB") {
-				continue
-			}
-		default:
-			continue
+	backing := make([]elf.Symbol, 0, total)
+	for idx, sec := range r.sections {
+		if sec != nil && counts[idx] > 0 {
+			sec.symbols = backing[len(backing):len(backing):len(backing)+counts[idx]]
+			backing = backing[:len(backing)+counts[idx]]
 		}
-		sec.symbols = append(sec.symbols, sym)
+	}
+	for i, sym := range symbols {
+		if keep[i] {
+			sec := r.sections[sym.Section]
+			sec.symbols = append(sec.symbols, sym)
+		}
 	}
 
 	for _, sec := range r.sections {
-		if sec != nil {
+		if sec != nil && len(sec.symbols) > 1 {
 			sec.symbols = sortedByOffset(sec.symbols, func(sym elf.Symbol) uint64 { return sym.Value })
 		}
 	}
 
 	r.symbols = symbols
 	return nil
+}
+
+// keepSymbol reports whether sym is defined in a section of interest and is
+// of a type that matters there (ELF.md §3).
+func (r *elfReader) keepSymbol(sym elf.Symbol) bool {
+	sec := r.section(sym.Section)
+	if sec == nil || sym.Name == "" {
+		return false
+	}
+
+	typ, bind := elf.ST_TYPE(sym.Info), elf.ST_BIND(sym.Info)
+	switch sec.kind {
+	case mapSection, btfMapSection, dataSection:
+		return typ == elf.STT_NOTYPE || typ == elf.STT_OBJECT
+	case programSection:
+		// Basic block labels of old LLVMs are no functions.
+		if typ == elf.STT_NOTYPE && bind == elf.STB_LOCAL && strings.HasPrefix(sym.Name, "LBB") {
+			return false
+		}
+		return typ == elf.STT_NOTYPE || typ == elf.STT_FUNC
+	}
+	return false
 }
 
 // sortedByOffset sorts s by offset and keeps only the last of several
@@ -492,9 +519,7 @@ func (r *elfReader) loadFunctions(sec *elfSection) ([]asm.Instructions, error) {
 		}
 	}
 
-	if r.extInfo != nil {
-		r.extInfo.Assign(insns, sec.Name)
-	}
+	r.extInfo.Assign(insns, sec.Name)
 
 	return splitFunctions(insns)
 }

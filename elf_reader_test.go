@@ -2,6 +2,7 @@ package ebpf
 
 import (
 	"bytes"
+	"debug/elf"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -524,6 +525,28 @@ func datasecHasVar(m *MapSpec, name string) bool {
 	return false
 }
 
+// TestLoadCollectionSpecFuncInfos checks that func and line infos survive
+// splitting and linking.
+func TestLoadCollectionSpecFuncInfos(t *testing.T) {
+	spec, err := LoadCollectionSpec(testutils.NativeFile(t, "testdata/loader-%s.elf"))
+	qt.Assert(t, qt.IsNil(err))
+
+	var funcs []string
+	var lines int
+	for _, ins := range spec.Programs["xdp_prog"].Instructions {
+		if fn := btf.FuncMetadata(&ins); fn != nil {
+			qt.Check(t, qt.Equals(fn.Name, ins.Symbol()))
+			funcs = append(funcs, fn.Name)
+		}
+		if ins.Source() != nil {
+			lines++
+		}
+	}
+	slices.Sort(funcs)
+	qt.Check(t, qt.DeepEquals(funcs, []string{"global_fn", "global_fn2", "global_fn3", "static_fn", "xdp_prog"}))
+	qt.Check(t, qt.Not(qt.Equals(lines, 0)))
+}
+
 func TestLoadCollectionSpecByteOrders(t *testing.T) {
 	files := testutils.Glob(t, "testdata/*-el.elf")
 	testutils.Files(t, files, func(t *testing.T, el string) {
@@ -852,4 +875,242 @@ func TestELFSectionsAreSortedAndUnique(t *testing.T) {
 	out := sortedByOffset(in, func(i item) uint64 { return i.Off })
 	qt.Assert(t, qt.DeepEquals(out, []item{{0, 5}, {8, 3}, {16, 4}}))
 	qt.Assert(t, qt.HasLen(sortedByOffset([]item(nil), func(i item) uint64 { return i.Off }), 0))
+}
+
+// elfPatch edits a copy of an ELF64 object in place, to build malformed
+// objects out of valid ones.
+type elfPatch struct {
+	tb   testing.TB
+	data []byte
+	file *elf.File
+	bo   binary.ByteOrder
+}
+
+func newELFPatch(tb testing.TB, path string) *elfPatch {
+	tb.Helper()
+	data, err := os.ReadFile(path)
+	qt.Assert(tb, qt.IsNil(err))
+	file, err := elf.NewFile(bytes.NewReader(data))
+	qt.Assert(tb, qt.IsNil(err))
+	return &elfPatch{tb, data, file, file.ByteOrder}
+}
+
+// Offsets of fields in Elf64_Shdr and Elf64_Sym.
+const (
+	shType      = 4
+	shSize      = 32
+	shAddralign = 48
+	shEntsize   = 56
+	stName      = 0
+	stInfo      = 4
+	stShndx     = 6
+	stValue     = 8
+)
+
+func (p *elfPatch) put(off, size int, value uint64) {
+	switch size {
+	case 1:
+		p.data[off] = byte(value)
+	case 2:
+		p.bo.PutUint16(p.data[off:], uint16(value))
+	case 4:
+		p.bo.PutUint32(p.data[off:], uint32(value))
+	case 8:
+		p.bo.PutUint64(p.data[off:], value)
+	}
+}
+
+func (p *elfPatch) get(off, size int) uint64 {
+	switch size {
+	case 2:
+		return uint64(p.bo.Uint16(p.data[off:]))
+	case 4:
+		return uint64(p.bo.Uint32(p.data[off:]))
+	}
+	return p.bo.Uint64(p.data[off:])
+}
+
+// sectionHeader returns the file offset of the header of section name.
+func (p *elfPatch) sectionHeader(name string) int {
+	p.tb.Helper()
+	shoff := int(p.bo.Uint64(p.data[0x28:]))
+	for i, sec := range p.file.Sections {
+		if sec.Name == name {
+			return shoff + i*64
+		}
+	}
+	p.tb.Fatalf("no section %s", name)
+	return 0
+}
+
+func (p *elfPatch) sectionIndex(name string) int {
+	p.tb.Helper()
+	for i, sec := range p.file.Sections {
+		if sec.Name == name {
+			return i
+		}
+	}
+	p.tb.Fatalf("no section %s", name)
+	return 0
+}
+
+// symbol returns the file offset of the symbol table entry of name.
+func (p *elfPatch) symbol(name string) int {
+	p.tb.Helper()
+	syms, err := p.file.Symbols()
+	qt.Assert(p.tb, qt.IsNil(err))
+	symtab := p.file.Section(".symtab")
+	for i, sym := range syms {
+		if sym.Name == name {
+			return int(symtab.Offset) + (i+1)*24
+		}
+	}
+	p.tb.Fatalf("no symbol %s", name)
+	return 0
+}
+
+// sectionSymbol returns the file offset of the symbol table entry of
+// section name's STT_SECTION symbol.
+func (p *elfPatch) sectionSymbol(name string) int {
+	p.tb.Helper()
+	syms, err := p.file.Symbols()
+	qt.Assert(p.tb, qt.IsNil(err))
+	for i, sym := range syms {
+		if elf.ST_TYPE(sym.Info) == elf.STT_SECTION && p.file.Sections[sym.Section].Name == name {
+			return int(p.file.Section(".symtab").Offset) + (i+1)*24
+		}
+	}
+	p.tb.Fatalf("no section symbol for %s", name)
+	return 0
+}
+
+// stripBTF renames .BTF so that the object has no BTF.
+func (p *elfPatch) stripBTF() {
+	names := p.file.Sections[p.bo.Uint16(p.data[0x3e:])]
+	off := int(names.Offset) + int(p.get(p.sectionHeader(".BTF"), 4))
+	p.data[off+3] = 'X' // .BTF → .BTX
+}
+
+// renameSymbol makes symbol from use the name of symbol to.
+func (p *elfPatch) renameSymbol(from, to string) {
+	p.put(p.symbol(from)+stName, 4, p.get(p.symbol(to)+stName, 4))
+}
+
+// sectionData returns the contents of section name, writable.
+func (p *elfPatch) sectionData(name string) []byte {
+	sec := p.file.Section(name)
+	return p.data[sec.Offset : sec.Offset+sec.Size]
+}
+
+func TestLoadCollectionSpecMalformed(t *testing.T) {
+	const (
+		loader     = "testdata/loader-el.elf"
+		invalidMap = "testdata/invalid_map-el.elf"
+	)
+
+	for _, tc := range []struct {
+		name  string
+		file  string
+		patch func(p *elfPatch)
+		want  []string
+		is    error
+	}{
+		{"not an ELF", loader, func(p *elfPatch) { p.data = []byte("\x7fELF, but not really") }, nil, nil},
+		{"truncated header", loader, func(p *elfPatch) { p.data = p.data[:40] }, nil, nil},
+		{"truncated", loader, func(p *elfPatch) { p.data = p.data[:len(p.data)/2] }, nil, nil},
+		{"machine", loader, func(p *elfPatch) { p.put(18, 2, uint64(elf.EM_X86_64)) },
+			[]string{"unexpected machine type for BPF ELF: EM_X86_64"}, nil},
+		{"relocation entry size", loader, func(p *elfPatch) { p.put(p.sectionHeader(".relxdp")+shEntsize, 8, 8) },
+			[]string{"load relocations", `section "xdp"`, "relocations are less than 16 bytes"}, nil},
+		{"relocation section size", loader, func(p *elfPatch) { p.put(p.sectionHeader(".relxdp")+shSize, 8, 0xa0-8) },
+			[]string{`section "xdp"`, "not a multiple of the entry size 16"}, nil},
+		{"relocation symbol", loader, func(p *elfPatch) { p.put(int(p.file.Section(".relxdp").Offset)+8, 8, 0xffff<<32|1) },
+			[]string{`section "xdp"`, "symbol 65535 doesn't exist"}, nil},
+		{"relocation symbol zero", loader, func(p *elfPatch) { p.put(int(p.file.Section(".relxdp").Offset)+8, 8, 1) },
+			[]string{`section "xdp"`, "symbol 0 doesn't exist"}, nil},
+		{"relocation to unsupported section", "testdata/strings-el.elf", func(p *elfPatch) {
+			p.put(p.sectionSymbol(".rodata.str1.1")+stShndx, 2, uint64(p.sectionIndex(".BTF")))
+		}, []string{`section "xdp"`, `reference to ".BTF" in section`, "(.BTF)"}, ErrNotSupported},
+		{"no symbols in program section", loader, func(p *elfPatch) {
+			p.put(p.symbol("xdp_prog")+stShndx, 2, uint64(p.sectionIndex(".BTF")))
+		}, []string{"load programs", "section xdp: missing symbols"}, nil},
+		{"first instruction without symbol", loader, func(p *elfPatch) { p.put(p.symbol("xdp_prog")+stValue, 8, 8) },
+			[]string{"section xdp", "insns must start with a Symbol"}, nil},
+		{"duplicate program name", loader, func(p *elfPatch) { p.renameSymbol("no_relocation", "asm_relocation") },
+			[]string{"duplicate program name asm_relocation"}, nil},
+		{"duplicate symbol in section", "testdata/errors-el.elf", func(p *elfPatch) { p.renameSymbol("poisoned_double", "poisoned_single") },
+			[]string{"section socket", "duplicate Symbol poisoned_single"}, nil},
+		{"undecodable instructions", loader, func(p *elfPatch) { p.put(p.sectionHeader("xdp")+shSize, 8, 0xe8-4) },
+			[]string{"section xdp", "decode instructions"}, nil},
+		{"call without symbol", loader, func(p *elfPatch) { p.put(int(p.file.Section("xdp").Offset)+0x98+4, 4, 5) },
+			[]string{"section xdp", "offset 152", "call: no symbol at offset 48 of section static"}, nil},
+		{"relocation of neither call nor load", loader, func(p *elfPatch) {
+			p.put(int(p.file.Section(".rel.text").Offset), 8, 0x18)
+		}, []string{"section .text", "offset 24", "global_fn2: neither a call nor a load instruction"}, nil},
+		{"map relocation of a call", loader, func(p *elfPatch) {
+			p.put(int(p.file.Section(".relxdp").Offset), 8, 0x20)
+		}, []string{"map hash_map", "not of a 64-bit immediate load"}, nil},
+		{"relative call without target", loader, func(p *elfPatch) {
+			copy(p.sectionData("socket"), []byte{0x85, 0x10, 0, 0, 5, 0, 0, 0})
+		}, []string{"section socket", "no jump target found at offset 48"}, nil},
+		{"unsupported binding", loader, func(p *elfPatch) {
+			p.put(p.sectionSymbol(".rodata")+stInfo, 1, uint64(elf.ST_INFO(elf.STB_GLOBAL, elf.STT_SECTION)))
+		}, []string{"data section .rodata", "unsupported binding: STB_GLOBAL"}, errUnsupportedBinding},
+		{"legacy maps of unequal size", "testdata/invalid_map_static-el.elf", func(p *elfPatch) { p.put(p.sectionHeader("maps")+shSize, 8, 39) },
+			[]string{"load maps", "section maps", "map descriptors are not of equal size"}, nil},
+		{"legacy map without flags", loader, func(p *elfPatch) { p.put(p.sectionHeader("maps")+shSize, 8, 19) },
+			[]string{"load maps", "section maps", "map array_of_hash_map: missing flags"}, nil},
+		{"legacy map without symbol", loader, func(p *elfPatch) { p.put(p.symbol("array_of_hash_map")+stValue, 8, 4) },
+			[]string{"section maps", "missing symbol for map at offset 0"}, nil},
+		{"legacy map truncated", invalidMap, func(p *elfPatch) { p.put(p.sectionHeader("maps")+shSize, 8, 8) },
+			[]string{"map invalid_map: missing value size"}, nil},
+		{"legacy map without symbols", invalidMap, func(p *elfPatch) {
+			p.put(p.symbol("invalid_map")+stInfo, 1, uint64(elf.ST_INFO(elf.STB_GLOBAL, elf.STT_FUNC)))
+		}, []string{"section maps", "no symbols"}, nil},
+		{"legacy map in huge NOBITS", invalidMap, func(p *elfPatch) {
+			hdr := p.sectionHeader("maps")
+			p.put(hdr+shType, 4, uint64(elf.SHT_NOBITS))
+			p.put(hdr+shSize, 8, 1<<31)
+		}, []string{"section maps", "too large"}, nil},
+		{"duplicate map", "testdata/invalid_map_static-el.elf", func(p *elfPatch) {
+			p.stripBTF()
+			p.renameSymbol("dummy", "hash_map")
+		}, []string{"load maps", "map hash_map already exists"}, nil},
+		{"BTF map definitions overrun", loader, func(p *elfPatch) { p.put(p.sectionHeader(".maps")+shSize, 8, 0xd0-8) },
+			[]string{"load BTF maps", "map btf_typedef_map", "exceeds the section's 200 bytes"}, nil},
+		{"BTF map section with leftovers", loader, func(p *elfPatch) { p.put(p.sectionHeader(".maps")+shSize, 8, 0xd0+8) },
+			[]string{"section .maps", "8 bytes after the last map definition"}, nil},
+		{"BTF maps without BTF", loader, (*elfPatch).stripBTF, []string{"section .maps", "missing BTF"}, nil},
+		{"static values without alignment", "testdata/btf_map_init-el.elf", func(p *elfPatch) {
+			p.put(p.sectionHeader(".maps")+shAddralign, 8, 0)
+		}, []string{"map prog_array_init", "no alignment"}, nil},
+		{"static values misaligned", "testdata/btf_map_init-el.elf", func(p *elfPatch) {
+			p.put(p.sectionHeader(".maps")+shAddralign, 8, 5)
+		}, []string{"map prog_array_init", "unaligned static values section"}, nil},
+		{"data section of unknown type", loader, func(p *elfPatch) {
+			p.put(p.sectionHeader(".rodata.cst32")+shType, 4, uint64(elf.SHT_NOTE))
+		}, []string{"load data sections", "data section .rodata.cst32: unknown section type SHT_NOTE"}, nil},
+		{"version too short", "testdata/section_names-el.elf", func(p *elfPatch) {
+			p.put(p.sectionHeader("version")+shSize, 8, 2)
+		}, []string{"section version", "version needs 4 bytes"}, nil},
+		{"kconfig variable missing", "testdata/kconfig-el.elf", func(p *elfPatch) {
+			p.renameSymbol("LINUX_KERNEL_VERSION", "kernel_version")
+		}, []string{"kconfig kernel_version not found in .kconfig"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newELFPatch(t, tc.file)
+			tc.patch(p)
+
+			spec, err := LoadCollectionSpecFromReader(bytes.NewReader(p.data))
+			qt.Assert(t, qt.IsNil(spec))
+			qt.Assert(t, qt.IsNotNil(err))
+			t.Log(err)
+			for _, want := range tc.want {
+				qt.Check(t, qt.StringContains(err.Error(), want))
+			}
+			if tc.is != nil {
+				qt.Check(t, qt.ErrorIs(err, tc.is))
+			}
+		})
+	}
 }

@@ -69,7 +69,11 @@ func (r *elfReader) loadRelocations() error {
 		if err != nil {
 			return fmt.Errorf("section %q: relocation section %s: %w", target.Name, rs.sec.Name, err)
 		}
-		target.relocations = append(target.relocations, rels...)
+		if target.relocations == nil {
+			target.relocations = rels
+		} else {
+			target.relocations = append(target.relocations, rels...)
+		}
 	}
 
 	for _, sec := range r.sections {
@@ -120,8 +124,8 @@ func (r *elfReader) readRelocations(sec *elf.Section, target *elfSection) ([]elf
 // symbolName names sym in errors: section symbols are nameless in
 // debug/elf, so they are named after their section.
 func (r *elfReader) symbolName(sym elf.Symbol) string {
-	if sym.Name == "" && elf.ST_TYPE(sym.Info) == elf.STT_SECTION {
-		return r.sectionName(sym.Section)
+	if sym.Name == "" && elf.ST_TYPE(sym.Info) == elf.STT_SECTION && int(sym.Section) < len(r.file.Sections) {
+		return r.file.Sections[sym.Section].Name
 	}
 	return sym.Name
 }

@@ -70,56 +70,77 @@ func splitFunctions(insns asm.Instructions) ([]asm.Instructions, error) {
 // fail when the program is marshalled (asm.ErrUnsatisfiedProgramReference).
 // Jump offsets are computed at marshal time, not here.
 func flattenPrograms(progs map[string]*ProgramSpec, names []string) {
-	refs := make(map[string][]string, len(progs))
-	references := func(name string) []string {
-		r, ok := refs[name]
-		if !ok {
-			r = progs[name].Instructions.FunctionReferences()
-			refs[name] = r
-		}
-		return r
+	l := linker{
+		progs:   progs,
+		refs:    make(map[string][]string, len(progs)),
+		visited: make(map[string]bool),
 	}
 
 	// Link everything before assigning anything, so that programs that
 	// call each other see the unlinked instructions of their callees.
 	linked := make([]asm.Instructions, len(names))
 	for i, name := range names {
-		linked[i] = flattenInstructions(name, progs, references)
+		linked[i] = l.flatten(name)
 	}
 	for i, name := range names {
 		progs[name].Instructions = linked[i]
 	}
 }
 
-// flattenInstructions returns the instructions of progs[name] followed by
-// those of every function it needs. If it needs none, they are returned as
-// they are.
-func flattenInstructions(name string, progs map[string]*ProgramSpec, references func(string) []string) asm.Instructions {
-	var (
-		deps    []string
-		visited = map[string]bool{name: true}
-		// A copy: the cached reference lists must not be appended to.
-		pending = append([]string(nil), references(name)...)
-		total   = len(progs[name].Instructions)
-	)
-	for len(pending) > 0 {
-		ref := pending[0]
-		pending = pending[1:]
-		if visited[ref] {
+// linker holds what flattening the programs of one object shares.
+type linker struct {
+	progs map[string]*ProgramSpec
+	// refs caches the function references of each function.
+	refs map[string][]string
+	// visited and pending are scratch space of flatten.
+	visited map[string]bool
+	pending []string
+	deps    []string
+}
+
+// references returns the functions that the function name references.
+func (l *linker) references(name string) []string {
+	refs, ok := l.refs[name]
+	if !ok {
+		refs = l.progs[name].Instructions.FunctionReferences()
+		l.refs[name] = refs
+	}
+	return refs
+}
+
+// flatten returns the instructions of progs[name] followed by those of every
+// function it needs. If it needs none, they are returned as they are.
+func (l *linker) flatten(name string) asm.Instructions {
+	insns := l.progs[name].Instructions
+	refs := l.references(name)
+	if len(refs) == 0 {
+		return insns
+	}
+
+	clear(l.visited)
+	l.visited[name] = true
+	// pending is a queue (it never aliases the cached reference lists),
+	// deps the functions to append, in order.
+	pending := append(l.pending[:0], refs...)
+	deps := l.deps[:0]
+	total := len(insns)
+	for i := 0; i < len(pending); i++ {
+		ref := pending[i]
+		if l.visited[ref] {
 			continue
 		}
-		visited[ref] = true
+		l.visited[ref] = true
 
-		dep := progs[ref]
+		dep := l.progs[ref]
 		if dep == nil {
 			continue
 		}
 		deps = append(deps, ref)
 		total += len(dep.Instructions)
-		pending = append(pending, references(ref)...)
+		pending = append(pending, l.references(ref)...)
 	}
+	l.pending, l.deps = pending[:0], deps[:0]
 
-	insns := progs[name].Instructions
 	if len(deps) == 0 {
 		return insns
 	}
@@ -127,7 +148,7 @@ func flattenInstructions(name string, progs map[string]*ProgramSpec, references 
 	out := make(asm.Instructions, 0, total)
 	out = append(out, insns...)
 	for _, dep := range deps {
-		out = append(out, progs[dep].Instructions...)
+		out = append(out, l.progs[dep].Instructions...)
 	}
 	return out
 }
