@@ -370,7 +370,7 @@ func (r *elfReader) assignSymbols() error {
 	backing := make([]elf.Symbol, 0, total)
 	for idx, sec := range r.sections {
 		if sec != nil && counts[idx] > 0 {
-			sec.symbols = backing[len(backing):len(backing):len(backing)+counts[idx]]
+			sec.symbols = backing[len(backing) : len(backing) : len(backing)+counts[idx]]
 			backing = backing[:len(backing)+counts[idx]]
 		}
 	}
