@@ -85,7 +85,7 @@ func (mi *MapIterator) Next(keyOut, valueOut interface{}) bool {
 		return true
 	}
 
-	mi.err = fmt.Errorf("%w: map %s has changed more than %d next-key steps allow",
+	mi.err = fmt.Errorf("%w: %s has no end after %d next-key steps (MaxEntries+1): it changes under the iterator",
 		ErrIterationAborted, mi.target, mi.maxSteps)
 	return false
 }
