@@ -136,7 +136,7 @@ func (s *Spec) ref(id TypeID) (Type, error) {
 // shell allocates the Go value for type id with all fields except references
 // to other types, and queues it for fill.
 func (s *Spec) shell(id TypeID) (Type, error) {
-	r, off, ok := s.raw.locate(id)
+	r, off, ok := s.rawTypes().locate(id)
 	if !ok {
 		return nil, fmt.Errorf("type id %d: %w", id, ErrNotFound)
 	}
@@ -259,7 +259,7 @@ func (s *Spec) shell(id TypeID) (Type, error) {
 		return nil, fmt.Errorf("type id %d: unknown kind %s", id, kind)
 	}
 
-	s.decoded.add(id, typ, s.raw.lastID())
+	s.decoded.add(id, typ, s.rawTypes().lastID())
 	s.decoded.queue = append(s.decoded.queue, decodedType{id, typ})
 	return typ, nil
 }
@@ -321,7 +321,7 @@ func (s *Spec) enumValues(r *rawTypes, rec uint32, hdr btfType) []EnumValue {
 
 // fill resolves the references of a shell created for type id.
 func (s *Spec) fill(id TypeID, typ Type) error {
-	r, off, _ := s.raw.locate(id)
+	r, off, _ := s.rawTypes().locate(id)
 	hdr := r.header(off)
 	rec := off + btfTypeLen
 
@@ -399,7 +399,7 @@ func (s *Spec) fillMembers(id TypeID, r *rawTypes, rec uint32, hdr btfType, memb
 		if !legacy {
 			continue
 		}
-		tr, toff, ok := s.raw.locate(target)
+		tr, toff, ok := s.rawTypes().locate(target)
 		if !ok {
 			continue
 		}

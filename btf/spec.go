@@ -10,6 +10,8 @@ import (
 	"os"
 	"reflect"
 	"sync"
+
+	"github.com/bpfcore/ebpf/internal"
 )
 
 // Spec is a set of BTF types, usually parsed from an ELF object or from the
@@ -27,6 +29,21 @@ type Spec struct {
 
 	mu      sync.Mutex
 	decoded decodedTypes
+}
+
+// emptyRawTypes stands in for the blob of a zero Spec, which has no types.
+var emptyRawTypes = &rawTypes{
+	byteOrder: internal.NativeEndian,
+	strings:   &stringTable{data: "\x00"},
+	firstID:   1,
+}
+
+// rawTypes returns the blob of the Spec.
+func (s *Spec) rawTypes() *rawTypes {
+	if s.raw == nil {
+		return emptyRawTypes
+	}
+	return s.raw
 }
 
 // LoadSpec opens file and calls LoadSpecFromReader on it.
@@ -117,7 +134,7 @@ func loadRaw(raw []byte, bo binary.ByteOrder, base *Spec, mapped bool) (*Spec, e
 		baseStrings *stringTable
 	)
 	if base != nil {
-		baseRaw = base.raw
+		baseRaw = base.rawTypes()
 		if baseRaw.base != nil {
 			return nil, errors.New("parse split BTF: the base is itself split BTF")
 		}
@@ -184,7 +201,7 @@ func (s *Spec) Copy() *Spec {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 
-	cpy := &Spec{raw: s.raw}
+	cpy := &Spec{raw: s.rawTypes()}
 	if len(s.decoded.list) == 0 {
 		return cpy
 	}
@@ -204,9 +221,9 @@ func (s *Spec) Copy() *Spec {
 // It returns an error wrapping ErrNotFound if the Spec has no type with that
 // ID. A split Spec only has the IDs of its own types, not those of its base.
 func (s *Spec) TypeByID(id TypeID) (Type, error) {
-	if id != 0 && (id < s.raw.firstID || id > s.raw.lastID()) {
+	if r := s.rawTypes(); id != 0 && (id < r.firstID || id > r.lastID()) {
 		return nil, fmt.Errorf("look up type with ID %d (IDs %d to %d): %w",
-			id, s.raw.firstID, s.raw.lastID(), ErrNotFound)
+			id, r.firstID, r.lastID(), ErrNotFound)
 	}
 
 	s.mu.Lock()
@@ -245,9 +262,11 @@ func (s *Spec) AnyTypesByName(name string) ([]Type, error) {
 	defer s.mu.Unlock()
 
 	var types []Type
-	for _, id := range s.raw.idsByEssentialName(essentialName(name)) {
-		_, off, _ := s.raw.locate(id)
-		if s.raw.typeName(off) != name {
+	r := s.rawTypes()
+	for _, id := range r.idsByEssentialName(essentialName(name)) {
+		_, off, _ := r.locate(id)
+		// The name may point into a mapping: only compare it.
+		if r.typeName(off) != name {
 			continue
 		}
 		typ, err := s.decode(id)
@@ -359,8 +378,8 @@ type TypesIterator struct {
 // Iterating decodes every type; prefer lookups by name or ID when possible.
 func (s *Spec) Iterate() *TypesIterator {
 	it := &TypesIterator{spec: s}
-	if s.raw.base != nil {
-		it.id = s.raw.firstID
+	if r := s.rawTypes(); r.base != nil {
+		it.id = r.firstID
 	}
 	return it
 }
@@ -371,7 +390,7 @@ func (iter *TypesIterator) Next() bool {
 	if iter.done || iter.spec == nil {
 		return false
 	}
-	if iter.id > iter.spec.raw.lastID() {
+	if iter.id > iter.spec.rawTypes().lastID() {
 		iter.done = true
 		iter.Type = nil
 		return false
@@ -390,19 +409,19 @@ func (iter *TypesIterator) Next() bool {
 
 // byteOrder returns the byte order of the raw BTF.
 func (s *Spec) byteOrder() binary.ByteOrder {
-	return s.raw.byteOrder
+	return s.rawTypes().byteOrder
 }
 
 // strings returns the string table of the raw BTF. Ext infos refer to it by
 // offset.
 func (s *Spec) strings() *stringTable {
-	return s.raw.strings
+	return s.rawTypes().strings
 }
 
 // firstTypeID returns the lowest ID of the Spec's own types: 1, or the ID
 // after the last one of the base for split BTF.
 func (s *Spec) firstTypeID() TypeID {
-	return s.raw.firstID
+	return s.rawTypes().firstID
 }
 
 // typesByEssentialName returns the types whose name without ___flavour
@@ -412,7 +431,7 @@ func (s *Spec) typesByEssentialName(ess string) ([]Type, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 
-	ids := s.raw.idsByEssentialName(ess)
+	ids := s.rawTypes().idsByEssentialName(ess)
 	types := make([]Type, 0, len(ids))
 	for _, id := range ids {
 		typ, err := s.decode(id)

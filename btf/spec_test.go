@@ -542,3 +542,20 @@ func TestNameIndexFindsEveryType(t *testing.T) {
 		qt.Assert(t, qt.SliceContains(ids, id), qt.Commentf("%s %q", hdr.Kind(), name))
 	}
 }
+
+func TestZeroSpec(t *testing.T) {
+	var spec Spec
+	typ, err := spec.TypeByID(0)
+	qt.Assert(t, qt.IsNil(err))
+	qt.Assert(t, qt.Equals[Type](typ, (*Void)(nil)))
+	_, err = spec.TypeByID(1)
+	qt.Assert(t, qt.ErrorIs(err, ErrNotFound))
+	_, err = spec.AnyTypeByName("int")
+	qt.Assert(t, qt.ErrorIs(err, ErrNotFound))
+	_, err = spec.TypeID(&Int{})
+	qt.Assert(t, qt.ErrorIs(err, ErrNotFound))
+	iter := spec.Iterate()
+	qt.Assert(t, qt.IsTrue(iter.Next()))
+	qt.Assert(t, qt.IsFalse(iter.Next()))
+	qt.Assert(t, qt.IsNotNil(spec.Copy()))
+}
