@@ -40,7 +40,7 @@ func TestMarshalLoadELF(t *testing.T) {
 				if _, ok := typ.(*Void); ok {
 					return 0, nil
 				}
-				if id, ok := b.stableIDs[typeKey(typ)]; ok {
+				if id, ok := b.id(typ); ok {
 					return id, nil
 				}
 				return 0, fmt.Errorf("%s was not added", typ)
@@ -143,8 +143,10 @@ func TestDatasecResolveWorkaround(t *testing.T) {
 			b, err := NewBuilder([]Type{ds})
 			qt.Assert(t, qt.IsNil(err))
 			// The variable's type was added before the Datasec.
-			qt.Assert(t, qt.Equals(b.stableIDs[typeKey(typ)], 1))
-			qt.Assert(t, qt.Equals(b.stableIDs[typeKey(ds)], 2))
+			id, _ := b.id(typ)
+			qt.Assert(t, qt.Equals(id, 1))
+			id, _ = b.id(ds)
+			qt.Assert(t, qt.Equals(id, 2))
 
 			h, err := NewHandle(b)
 			qt.Assert(t, qt.IsNil(err))

@@ -44,8 +44,8 @@ func KernelMarshalOptions() *MarshalOptions {
 type Builder struct {
 	// Explicitly added types, in order. Type i has ID i+1.
 	types []Type
-	// IDs of the explicitly added types, keyed by typeKey.
-	stableIDs map[unsafe.Pointer]TypeID
+	// Index of types, to find the ID of a type.
+	ids typeTable
 	// Strings added with addString, for example by MarshalExtInfos. nil
 	// until the first one.
 	strings *stringTableBuilder
@@ -56,10 +56,8 @@ type Builder struct {
 //
 // It returns an error naming the first type that can't be added.
 func NewBuilder(types []Type) (*Builder, error) {
-	b := &Builder{
-		types:     make([]Type, 0, len(types)),
-		stableIDs: make(map[unsafe.Pointer]TypeID, len(types)),
-	}
+	b := &Builder{types: make([]Type, 0, len(types))}
+	b.ids.reserve(nil, len(types))
 
 	for i, typ := range types {
 		if _, err := b.Add(typ); err != nil {
@@ -91,8 +89,7 @@ func (b *Builder) Add(typ Type) (TypeID, error) {
 		return 0, nil
 	}
 
-	key := typeKey(typ)
-	if id, ok := b.stableIDs[key]; ok {
+	if id, ok := b.id(typ); ok {
 		return id, nil
 	}
 
@@ -105,14 +102,24 @@ func (b *Builder) Add(typ Type) (TypeID, error) {
 	if len(b.types) >= maxTypeID {
 		return 0, fmt.Errorf("add %s: more than %d types", typ, maxTypeID)
 	}
-	if b.stableIDs == nil {
-		b.stableIDs = make(map[unsafe.Pointer]TypeID)
+	if len(b.types) == cap(b.types) {
+		// Double the capacity: append grows big slices by only a quarter,
+		// which copies a vmlinux-sized list many times over.
+		grown := make([]Type, len(b.types), max(64, 2*cap(b.types)))
+		copy(grown, b.types)
+		b.types = grown
 	}
-
 	b.types = append(b.types, typ)
-	id := TypeID(len(b.types))
-	b.stableIDs[key] = id
-	return id, nil
+	b.ids.insert(b.types, len(b.types)-1)
+	return TypeID(len(b.types)), nil
+}
+
+// id returns the ID of a type added explicitly.
+func (b *Builder) id(typ Type) (TypeID, bool) {
+	if i := b.ids.find(b.types, typeKey(typ)); i >= 0 {
+		return TypeID(i + 1), true
+	}
+	return 0, false
 }
 
 // addDatasecVarTypes adds the types of the variables of ds that are Typedefs
@@ -190,7 +197,7 @@ func (b *Builder) marshal(buf []byte, opts *MarshalOptions, quirks tagQuirks) ([
 		order = internal.NativeEndian
 	}
 
-	e := getEncoder(opts, b.stableIDs)
+	e := getEncoder(opts, b.types, &b.ids)
 	defer putEncoder(e)
 	e.quirks = quirks
 
@@ -199,9 +206,10 @@ func (b *Builder) marshal(buf []byte, opts *MarshalOptions, quirks tagQuirks) ([
 		// The kernel refuses BTF without types ("No type found"), even if it
 		// has strings that func and line infos refer to. An anonymous
 		// zero-sized Int is the cheapest type it accepts.
-		dummy := &Int{}
-		explicit = []Type{dummy}
-		e.stableIDs = map[unsafe.Pointer]TypeID{typeKey(dummy): 1}
+		explicit = []Type{&Int{}}
+		e.explicit = explicit
+		e.stable = &typeTable{}
+		e.stable.insert(explicit, 0)
 	}
 	e.lastID = TypeID(len(explicit))
 

@@ -16,8 +16,9 @@ type encoder struct {
 	opts   *MarshalOptions
 	quirks tagQuirks
 
-	// IDs of explicit types, owned by the Builder: read only.
-	stableIDs map[unsafe.Pointer]TypeID
+	// The explicit types and their index, owned by the Builder: read only.
+	explicit []Type
+	stable   *typeTable
 	// IDs of everything else: dependencies and placeholders.
 	extra map[unsafe.Pointer]TypeID
 	// Types with an ID in extra that still have to be emitted, in ID order.
@@ -79,10 +80,11 @@ var encoders = sync.Pool{
 	},
 }
 
-func getEncoder(opts *MarshalOptions, stableIDs map[unsafe.Pointer]TypeID) *encoder {
+func getEncoder(opts *MarshalOptions, explicit []Type, stable *typeTable) *encoder {
 	e := encoders.Get().(*encoder)
 	e.opts = opts
-	e.stableIDs = stableIDs
+	e.explicit = explicit
+	e.stable = stable
 	return e
 }
 
@@ -93,7 +95,8 @@ const maxPooledTypes = 1 << 12
 func putEncoder(e *encoder) {
 	e.opts = nil
 	e.quirks = tagQuirks{}
-	e.stableIDs = nil
+	e.explicit = nil
+	e.stable = nil
 	e.buf = nil
 	e.lastID = 0
 	e.refErr = nil
@@ -164,8 +167,8 @@ func (e *encoder) id(typ Type) (TypeID, bool) {
 		return 0, true
 	}
 	key := typeKey(typ)
-	if id, ok := e.stableIDs[key]; ok {
-		return id, true
+	if i := e.stable.find(e.explicit, key); i >= 0 {
+		return TypeID(i + 1), true
 	}
 	id, ok := e.extra[key]
 	return id, ok
