@@ -107,8 +107,10 @@ func LoadSplitSpecFromReader(r io.ReaderAt, base *Spec) (*Spec, error) {
 }
 
 // loadRawSpec parses a raw BTF blob, taking ownership of raw: the Spec refers
-// into it and it must not be modified afterwards. bo may be nil to guess the
-// byte order from the magic. With a base, raw is split BTF on top of it.
+// into it, the type section of a big endian blob is converted to little
+// endian in place, and the caller must neither modify nor reuse raw
+// afterwards. bo may be nil to guess the byte order from the magic. With a
+// base, raw is split BTF on top of it.
 func loadRawSpec(raw []byte, bo binary.ByteOrder, base *Spec) (*Spec, error) {
 	return loadRaw(raw, bo, base, false)
 }
