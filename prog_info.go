@@ -293,22 +293,62 @@ func (pi *ProgramInfo) Instructions() (asm.Instructions, error) {
 		return insns, nil
 	}
 
-	name := pi.Name
-	if fn := pi.assignBTFMetadata(insns); fn != "" {
-		name = fn
+	name, err := pi.assignBTFMetadata(insns)
+	if err != nil {
+		return nil, err
+	}
+	if name == "" {
+		name = pi.Name
 	}
 	insns[0] = insns[0].WithSymbol(name)
 	return insns, nil
 }
 
 // assignBTFMetadata attaches the func and line info the kernel returned to
-// insns, and returns the name of the program's BTF function. Programs
-// without BTF, and BTF that can't be read, leave insns alone.
-func (pi *ProgramInfo) assignBTFMetadata(insns asm.Instructions) string {
-	// TODO: decode pi.funcInfos and pi.lineInfos against the program's BTF
-	// (btf.NewHandleFromID, Handle.Spec, LoadFuncInfos, LoadLineInfos) once
-	// package btf provides them.
-	return ""
+// insns, and returns the name of the program's first BTF function, or ""
+// without func info. Without the privileges to open the program's BTF
+// (EPERM), insns are left alone.
+func (pi *ProgramInfo) assignBTFMetadata(insns asm.Instructions) (string, error) {
+	if pi.btf == 0 || (pi.numFuncInfos == 0 && pi.numLineInfos == 0) {
+		return "", nil
+	}
+
+	handle, err := btf.NewHandleFromID(pi.btf)
+	if errors.Is(err, unix.EPERM) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("program BTF: %w", err)
+	}
+	defer handle.Close()
+
+	spec, err := handle.Spec(nil)
+	if err != nil {
+		return "", fmt.Errorf("program BTF: %w", err)
+	}
+
+	var funcInfos btf.FuncInfos
+	if pi.numFuncInfos > 0 && pi.funcInfoRecSize == btf.FuncInfoSize {
+		funcInfos, err = btf.LoadFuncInfos(bytes.NewReader(pi.funcInfos), internal.NativeEndian, pi.numFuncInfos, spec)
+		if err != nil {
+			return "", fmt.Errorf("func infos: %w", err)
+		}
+	}
+
+	var lineInfos btf.LineInfos
+	if pi.numLineInfos > 0 && pi.lineInfoRecSize == btf.LineInfoSize {
+		lineInfos, err = btf.LoadLineInfos(bytes.NewReader(pi.lineInfos), internal.NativeEndian, pi.numLineInfos, spec)
+		if err != nil {
+			return "", fmt.Errorf("line infos: %w", err)
+		}
+	}
+
+	btf.AssignMetadataToInstructions(insns, funcInfos, lineInfos, btf.CORERelocationInfos{})
+
+	if fn := btf.FuncMetadata(&insns[0]); fn != nil {
+		return fn.Name, nil
+	}
+	return "", nil
 }
 
 // EnableStats turns on the kernel's collection of program statistics: which

@@ -7,6 +7,7 @@ import (
 	"runtime"
 
 	"github.com/bpfcore/ebpf/asm"
+	"github.com/bpfcore/ebpf/btf"
 	"github.com/bpfcore/ebpf/internal"
 	"github.com/bpfcore/ebpf/internal/sys"
 )
@@ -72,19 +73,40 @@ func newProgramWithOptions(spec *ProgramSpec, opts ProgramOptions) (*Program, er
 		return nil, fmt.Errorf("kernel module search: %w", err)
 	}
 
-	if err := applyRelocations(insns, &opts, kmodName); err != nil {
+	// The program's BTF: local types of CO-RE relocations, then func and
+	// line info.
+	b := new(btf.Builder)
+	if err := applyRelocations(insns, &opts, kmodName, b); err != nil {
 		return nil, fmt.Errorf("apply CO-RE relocations: %w", err)
 	}
+
+	progBTF, err := newProgramBTF(insns, b)
+	if err != nil {
+		return nil, err
+	}
+	defer progBTF.close()
+	progBTF.attach(attr)
+
+	// The program keeps the .kconfig map alive once loaded.
+	kconfig, err := resolveKconfigReferences(insns)
+	if err != nil {
+		return nil, fmt.Errorf("resolve .kconfig: %w", err)
+	}
+	defer kconfig.Close()
 
 	if err := fixupAndValidate(insns); err != nil {
 		return nil, err
 	}
 
-	fds, err := fixupKfuncs(insns)
+	// Kernel BTF is loaded on first use, by kfuncs or the attach target.
+	kt := &kernelTypes{}
+	defer kt.close()
+
+	kfuncs, err := fixupKfuncs(insns, kt)
 	if err != nil {
 		return nil, fmt.Errorf("fixing up kfuncs: %w", err)
 	}
-	defer fds.close()
+	kfuncs.attach(attr)
 
 	buf := bytes.NewBuffer(make([]byte, 0, insns.Size()))
 	if err := insns.Marshal(buf, internal.NativeEndian); err != nil {
@@ -93,19 +115,24 @@ func newProgramWithOptions(spec *ProgramSpec, opts ProgramOptions) (*Program, er
 	raw := buf.Bytes()
 	attr.Insns = sys.NewSlicePointer(raw)
 	attr.InsnCnt = uint32(len(raw) / asm.InstructionSize)
-	fds.attach(attr)
 
-	target, err := resolveAttachTarget(spec, attr)
-	if err != nil {
+	if err := resolveAttachTarget(spec, attr, kt); err != nil {
 		return nil, err
 	}
-	defer target.close()
 
 	fd, log, err := load(attr, &opts, spec, insns)
+	if err != nil && progBTF.hasExtInfos() && rejectsExtInfos(err) {
+		// Func and line info that don't fit the program only cost the
+		// debugging aid: load without them.
+		progBTF.dropExtInfos()
+		progBTF.attach(attr)
+		fd, log, err = load(attr, &opts, spec, insns)
+	}
 	// The kernel read the fds of maps, the attach target and BTF objects
 	// out of the attributes: none of them may be finalized before now.
 	runtime.KeepAlive(insns)
 	runtime.KeepAlive(spec.AttachTarget)
+	runtime.KeepAlive(kfuncs)
 	if err != nil {
 		return nil, err
 	}

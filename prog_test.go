@@ -427,6 +427,25 @@ func TestProgramVerifierLogGrows(t *testing.T) {
 		qt.Assert(t, qt.StringContains(err.Error(), "R7 !read_ok"))
 	})
 
+	t.Run("invalid, default options", func(t *testing.T) {
+		// The log of the retry after the failed first attempt outgrows
+		// the default buffer too.
+		_, err := NewProgram(hugeSpec(n, false))
+		ve, ok := err.(*VerifierError)
+		qt.Assert(t, qt.IsTrue(ok), qt.Commentf("%T: %v", err, err))
+		qt.Assert(t, qt.IsFalse(ve.Truncated))
+		qt.Assert(t, qt.ErrorIs(err, unix.EACCES))
+		size := 0
+		for _, line := range ve.Log {
+			size += len(line) + 1
+		}
+		qt.Assert(t, qt.IsTrue(size > DefaultVerifierLogSize), qt.Commentf("%d bytes of log", size))
+		qt.Assert(t, qt.Equals(ve.Log[0], "0: R1=ctx() R10=fp0"))
+		qt.Assert(t, qt.StringContains(ve.Log[1], "0: (b7) r0 = 0"))
+		qt.Assert(t, qt.StringContains(ve.Log[len(ve.Log)-2], "R7 !read_ok"))
+		qt.Assert(t, qt.StringContains(ve.Log[len(ve.Log)-1], "processed 4095 insns"))
+	})
+
 	t.Run("capped", func(t *testing.T) {
 		_, err := NewProgramWithOptions(hugeSpec(n, false), ProgramOptions{LogLevel: LogLevelInstruction, LogSize: DefaultVerifierLogSize})
 		var ve *VerifierError
