@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bpfcore/ebpf/internal"
+	"github.com/bpfcore/ebpf/internal/testutils"
 )
 
 // typeRef stands in for a referenced type in a flattened type list, so that
@@ -499,4 +501,71 @@ func TestMarshalTagQuirks(t *testing.T) {
 	got, err = spec.TypeByID(2)
 	qt.Assert(t, qt.IsNil(err))
 	qt.Assert(t, qt.DeepEquals(got, Type(&Int{Size: 1})))
+}
+
+// checkIsomorphic walks the graphs of want and got in parallel and fails
+// the test unless they have the same shape: every pair of types met is
+// equal except for its children, and a type of want always meets the same
+// type of got. It handles cycles.
+func checkIsomorphic(tb testing.TB, want, got Type, pairs map[Type]Type) {
+	tb.Helper()
+	placeholder := func(Type) (TypeID, error) { return 0, nil }
+
+	work := [][2]Type{{want, got}}
+	for len(work) > 0 {
+		w, g := work[len(work)-1][0], work[len(work)-1][1]
+		work = work[:len(work)-1]
+
+		if _, ok := w.(*Void); ok {
+			qt.Assert(tb, qt.DeepEquals(g, Type((*Void)(nil))))
+			continue
+		}
+		if seen, ok := pairs[w]; ok {
+			if seen != g {
+				tb.Fatalf("%s maps to both %s and %s", w, seen, g)
+			}
+			continue
+		}
+		pairs[w] = g
+
+		if diff := cmp.Diff(flattenType(tb, w, placeholder), flattenType(tb, g, placeholder)); diff != "" {
+			tb.Fatalf("%s differs (-want +got):\n%s", w, diff)
+		}
+
+		var wKids, gKids []Type
+		visitChildren(w, func(child *Type) bool { wKids = append(wKids, *child); return true })
+		visitChildren(g, func(child *Type) bool { gKids = append(gKids, *child); return true })
+		for i := range wKids {
+			work = append(work, [2]Type{wKids[i], gKids[i]})
+		}
+	}
+}
+
+func TestMarshalShuffledVmlinux(t *testing.T) {
+	types := specTypes(t, loadVmlinuxForMarshal(t))[1:]
+	rng := testutils.Rand(t)
+	rng.Shuffle(len(types), func(i, j int) { types[i], types[j] = types[j], types[i] })
+	// Types outside the subset are only reachable as dependencies.
+	types = types[:min(len(types), math.MaxInt16)]
+
+	b, err := NewBuilder(types)
+	qt.Assert(t, qt.IsNil(err))
+	raw, err := b.Marshal(nil, nil)
+	qt.Assert(t, qt.IsNil(err))
+
+	spec, err := loadRawSpec(slices.Clone(raw), nil, nil)
+	qt.Assert(t, qt.IsNil(err))
+	qt.Assert(t, qt.IsTrue(int(spec.raw.lastID()) > len(types)), qt.Commentf("dependencies are emitted"))
+
+	pairs := make(map[Type]Type)
+	for i, typ := range types {
+		got, err := spec.TypeByID(TypeID(i + 1))
+		qt.Assert(t, qt.IsNil(err))
+		checkIsomorphic(t, typ, got, pairs)
+	}
+
+	testutils.RequirePrivileges(t)
+	h, err := NewHandleFromRawBTF(raw)
+	qt.Assert(t, qt.IsNil(err))
+	qt.Assert(t, qt.IsNil(h.Close()))
 }
