@@ -71,8 +71,10 @@ type ProgramOptions struct {
 	// log is then in Program.VerifierLog. Zero still gets a log when loading
 	// fails.
 	LogLevel LogLevel
-	// LogSize is the size of the verifier log buffer in bytes; zero means
-	// DefaultVerifierLogSize. Negative values are an error.
+	// LogSize is the size of the verifier log buffer in bytes. Zero starts
+	// at DefaultVerifierLogSize and grows the buffer until the whole log
+	// fits; a positive value is a cap, and a log cut short by it is marked
+	// VerifierError.Truncated. Negative values are an error.
 	LogSize int
 	// LogDisabled never passes a log buffer to the kernel.
 	LogDisabled bool
