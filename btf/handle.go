@@ -32,6 +32,10 @@ type Handle struct {
 // ErrNotSupported if the kernel doesn't support BTF, and a
 // *internal.VerifierError with the kernel's log if the kernel rejects them.
 func NewHandle(b *Builder) (*Handle, error) {
+	if b == nil {
+		return nil, errors.New("load BTF: nil Builder")
+	}
+
 	small := getByteSlice()
 	defer putByteSlice(small)
 

@@ -188,6 +188,16 @@ func TestHandleInfoOfUserBTF(t *testing.T) {
 	qt.Assert(t, qt.IsNil(nilHandle.Close()))
 }
 
+func TestNewHandleNilBuilder(t *testing.T) {
+	_, err := NewHandle(nil)
+	qt.Assert(t, qt.ErrorMatches(err, `load BTF: nil Builder`))
+
+	var b *Builder
+	raw, err := b.Marshal(nil, nil)
+	qt.Assert(t, qt.IsNil(err))
+	qt.Assert(t, qt.HasLen(raw, btfHeaderLen+1))
+}
+
 func TestNewHandleFromIDNotExist(t *testing.T) {
 	testutils.RequirePrivileges(t)
 

@@ -189,6 +189,10 @@ func kernelTagQuirks() tagQuirks {
 }
 
 func (b *Builder) marshal(buf []byte, opts *MarshalOptions, quirks tagQuirks) ([]byte, error) {
+	if b == nil {
+		// Like a nil slice, a nil Builder is empty.
+		b = &Builder{}
+	}
 	if opts == nil {
 		opts = &MarshalOptions{}
 	}
