@@ -18,16 +18,9 @@ import (
 // running kernel's BTF if neither is given. Local type IDs are allocated in
 // b, which becomes the program's BTF.
 //
-// TODO(CO-RE): resolve with btf.CORERelocate and apply the fixups. Until
-// then it returns nil for programs without CO-RE relocations and an error
-// wrapping ErrNotSupported for the others.
+// See relocateCORE in core_load.go.
 func applyRelocations(insns asm.Instructions, opts *ProgramOptions, kmodName string, b *btf.Builder) error {
-	for i := range insns {
-		if btf.CORERelocationMetadata(&insns[i]) != nil {
-			return fmt.Errorf("instruction %d: CO-RE relocations: %w", i, ErrNotSupported)
-		}
-	}
-	return nil
+	return relocateCORE(insns, opts, kmodName, b)
 }
 
 // errUnrecognizedAttachType is returned for an AttachTarget of a program

@@ -186,7 +186,7 @@ func loadError(err error, vl *verifierLog, opts *ProgramOptions, spec *ProgramSp
 	case errors.Is(err, unix.EINVAL):
 		switch {
 		case bytes.Contains(tail, badRelocationCall):
-			err = errBadRelocation
+			err = badRelocationError(insns, log)
 		case bytes.Contains(tail, unknownKfuncCall):
 			err = errUnknownKfunc
 		case len(log) == 0 && spec.Name != "" && SanitizeName(spec.Name, -1) != spec.Name:
@@ -195,7 +195,7 @@ func loadError(err error, vl *verifierLog, opts *ProgramOptions, spec *ProgramSp
 
 	case errors.Is(err, unix.EACCES):
 		if bytes.Contains(tail, badRelocationLoad) {
-			err = errBadRelocation
+			err = badRelocationError(insns, log)
 		}
 	}
 
