@@ -236,34 +236,23 @@ func (r *elfReader) classifySections() error {
 			continue
 		}
 
-		kind, ok := elfSectionKind(0), true
 		switch {
 		case strings.HasPrefix(sec.Name, "license"):
 			if licenseSec != nil {
 				return fmt.Errorf("sections %s and %s: more than one license", licenseSec.Name, sec.Name)
 			}
-			licenseSec, ok = sec, false
+			licenseSec = sec
 		case strings.HasPrefix(sec.Name, "version"):
 			if versionSec != nil {
 				return fmt.Errorf("sections %s and %s: more than one version", versionSec.Name, sec.Name)
 			}
-			versionSec, ok = sec, false
-		case strings.HasPrefix(sec.Name, "maps"):
-			kind = mapSection
-		case sec.Name == ".maps":
-			kind = btfMapSection
-		case sec.Name == ".bss" || sec.Name == ".data" || strings.HasPrefix(sec.Name, ".rodata"):
-			kind = dataSection
-		case sec.Type == elf.SHT_REL:
-			r.relSections = append(r.relSections, relSection{elf.SectionIndex(sec.Info), sec})
-			ok = false
-		case sec.Type == elf.SHT_PROGBITS && sec.Flags&elf.SHF_EXECINSTR != 0 && sec.Size > 0:
-			kind = programSection
+			versionSec = sec
 		default:
-			ok = false
-		}
-		if ok {
-			r.sections[i] = &elfSection{Section: sec, kind: kind}
+			if kind, ok := sectionKindOf(sec); ok {
+				r.sections[i] = &elfSection{Section: sec, kind: kind}
+			} else if sec.Type == elf.SHT_REL {
+				r.relSections = append(r.relSections, relSection{elf.SectionIndex(sec.Info), sec})
+			}
 		}
 	}
 
@@ -275,6 +264,25 @@ func (r *elfReader) classifySections() error {
 		return err
 	}
 	return nil
+}
+
+// sectionKindOf classifies the sections that hold programs, maps or data
+// (ELF.md §2). Names decide before types: a data section stays one whatever
+// its type.
+func sectionKindOf(sec *elf.Section) (elfSectionKind, bool) {
+	switch {
+	case strings.HasPrefix(sec.Name, "maps"):
+		return mapSection, true
+	case sec.Name == ".maps":
+		return btfMapSection, true
+	case sec.Name == ".bss" || sec.Name == ".data" || strings.HasPrefix(sec.Name, ".rodata"):
+		return dataSection, true
+	case sec.Type == elf.SHT_REL:
+		return 0, false
+	case sec.Type == elf.SHT_PROGBITS && sec.Flags&elf.SHF_EXECINSTR != 0 && sec.Size > 0:
+		return programSection, true
+	}
+	return 0, false
 }
 
 // section returns the section of interest at idx, or nil.
@@ -507,16 +515,23 @@ func (r *elfReader) loadFunctions(sec *elfSection) ([]asm.Instructions, error) {
 			*ins = ins.WithSymbol(syms[0].Name)
 		}
 
-		for len(rels) > 0 && rels[0].offset < offset {
-			rels = rels[1:]
+		if len(rels) > 0 && rels[0].offset < offset {
+			return nil, fmt.Errorf("relocation at offset %d against %s: not at the start of an instruction",
+				rels[0].offset, r.symbolName(rels[0].sym))
 		}
 		if len(rels) > 0 && rels[0].offset == offset {
 			if err := r.relocateInstruction(ins, rels[0].sym); err != nil {
 				return nil, fmt.Errorf("offset %d: relocate instruction: %w", offset, err)
 			}
+			rels = rels[1:]
 		} else if err := referenceRelativeCall(ins, offset, sec); err != nil {
 			return nil, fmt.Errorf("offset %d: %w", offset, err)
 		}
+	}
+
+	if len(rels) > 0 {
+		return nil, fmt.Errorf("relocation at offset %d against %s: beyond the last instruction",
+			rels[0].offset, r.symbolName(rels[0].sym))
 	}
 
 	r.extInfo.Assign(insns, sec.Name)

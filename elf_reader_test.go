@@ -857,6 +857,10 @@ func TestCollectionSpecCopyIsDeep(t *testing.T) {
 	qt.Check(t, qt.IsNotNil(orig.Maps["hash_map2"]))
 	qt.Check(t, qt.Equals(fmt.Sprintf("%v", orig.Programs["xdp_prog"].Instructions), before))
 	qt.Check(t, qt.Equals(orig.Programs["no_relocation"].Name, "no_relocation"))
+
+	qt.Check(t, qt.IsNil((*CollectionSpec)(nil).Copy()))
+	qt.Check(t, qt.IsNil((*MapSpec)(nil).Copy()))
+	qt.Check(t, qt.IsNil((*ProgramSpec)(nil).Copy()))
 }
 
 func TestLoadCollectionSpecErrorsAreNil(t *testing.T) {
@@ -1050,6 +1054,12 @@ func TestLoadCollectionSpecMalformed(t *testing.T) {
 		{"map relocation of a call", loader, func(p *elfPatch) {
 			p.put(int(p.file.Section(".relxdp").Offset), 8, 0x20)
 		}, []string{"map hash_map", "not of a 64-bit immediate load"}, nil},
+		{"relocation inside an instruction", loader, func(p *elfPatch) {
+			p.put(int(p.file.Section(".relxdp").Offset), 8, 8)
+		}, []string{"section xdp", "relocation at offset 8 against hash_map: not at the start of an instruction"}, nil},
+		{"relocation after the last instruction", loader, func(p *elfPatch) {
+			p.put(int(p.file.Section(".relxdp").Offset), 8, 0x1000)
+		}, []string{"section xdp", "relocation at offset 4096 against hash_map: beyond the last instruction"}, nil},
 		{"relative call without target", loader, func(p *elfPatch) {
 			copy(p.sectionData("socket"), []byte{0x85, 0x10, 0, 0, 5, 0, 0, 0})
 		}, []string{"section socket", "no jump target found at offset 48"}, nil},

@@ -371,17 +371,13 @@ func referenceRelativeCall(ins *asm.Instruction, offset uint64, sec *elfSection)
 		return nil
 	}
 
-	// Saturate instead of overflowing on absurd immediates; no symbol lies
-	// that far away.
-	target := int64(offset) + asm.InstructionSize
-	if dist := ins.Constant; dist > -(1<<40) && dist < 1<<40 {
-		target += dist * asm.InstructionSize
-	} else if dist < 0 {
-		target = 0
-	} else {
-		target = 1 << 62
+	// No function is that far away; bail out before the arithmetic
+	// overflows.
+	dist := ins.Constant
+	if dist < -(1<<40) || dist > 1<<40 {
+		return fmt.Errorf("no jump target found for distance %d", dist)
 	}
-	target = max(target, 0)
+	target := max(int64(offset)+asm.InstructionSize+dist*asm.InstructionSize, 0)
 
 	fn, ok := sec.symbolAt(uint64(target))
 	if !ok {
