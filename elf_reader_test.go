@@ -1124,3 +1124,56 @@ func TestLoadCollectionSpecMalformed(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadCollectionSpecRuns loads what the reader produced and runs it:
+// the values of data sections, relocations and linked functions must be
+// the ones the C sources compute.
+func TestLoadCollectionSpecRuns(t *testing.T) {
+	testutils.RequirePrivileges(t)
+
+	spec, err := LoadCollectionSpec(testutils.NativeFile(t, "testdata/loader-%s.elf"))
+	qt.Assert(t, qt.IsNil(err))
+	spec.Maps["array_of_hash_map"].InnerMap = spec.Maps["hash_map"]
+
+	// The inline assembly constant is the user's to fill in.
+	asmReloc := spec.Programs["asm_relocation"].Instructions
+	qt.Assert(t, qt.Equals(asmReloc[0].Reference(), "MY_CONST"))
+	asmReloc[0].Constant = -1
+
+	coll, err := NewCollectionWithOptions(spec, CollectionOptions{
+		Maps:     MapOptions{PinPath: testutils.TempBPFFS(t)},
+		Programs: ProgramOptions{LogLevel: LogLevelBranch},
+	})
+	testutils.SkipIfNotSupported(t, err)
+	qt.Assert(t, qt.IsNil(err))
+	defer coll.Close()
+
+	for name, want := range map[string]uint32{
+		"xdp_prog":       7,
+		"no_relocation":  0,
+		"asm_relocation": 0xffffffff,
+		"data_sections":  0,
+		"anon_const":     0,
+	} {
+		ret, _, err := coll.Programs[name].Test(make([]byte, 64))
+		qt.Assert(t, qt.IsNil(err), qt.Commentf("program %s", name))
+		qt.Check(t, qt.Equals(ret, want), qt.Commentf("program %s", name))
+	}
+	qt.Check(t, qt.IsNil(coll.Programs["static_fn"]), qt.Commentf("functions of unknown type are not loaded"))
+}
+
+func TestLoadCollectionSpecCallback(t *testing.T) {
+	testutils.RequirePrivileges(t)
+
+	spec, err := LoadCollectionSpec(testutils.NativeFile(t, "testdata/subprog_reloc-%s.elf"))
+	qt.Assert(t, qt.IsNil(err))
+
+	coll, err := NewCollection(spec)
+	testutils.SkipIfNotSupported(t, err)
+	qt.Assert(t, qt.IsNil(err))
+	defer coll.Close()
+
+	ret, _, err := coll.Programs["fp_relocation"].Test(make([]byte, 64))
+	qt.Assert(t, qt.IsNil(err))
+	qt.Assert(t, qt.Equals(ret, 42))
+}
