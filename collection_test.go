@@ -92,6 +92,9 @@ func kernelIDs(tb testing.TB) (maps, progs []uint32) {
 func (ko *objectTracker) stableIDs(tb testing.TB, settle time.Duration) (maps, progs []uint32) {
 	tb.Helper()
 	maps1, progs1 := kernelIDs(tb)
+	if !slices.ContainsFunc(maps1, ko.isNewMap) && !slices.ContainsFunc(progs1, ko.isNewProg) {
+		return nil, nil
+	}
 	time.Sleep(settle)
 	maps2, progs2 := kernelIDs(tb)
 
@@ -107,6 +110,9 @@ func (ko *objectTracker) stableIDs(tb testing.TB, settle time.Duration) (maps, p
 	}
 	return maps, progs
 }
+
+func (ko *objectTracker) isNewMap(id uint32) bool  { return id >= ko.firstMap }
+func (ko *objectTracker) isNewProg(id uint32) bool { return id >= ko.firstProg }
 
 // live returns the test's objects that exist in the kernel, sorted.
 func (ko *objectTracker) live(tb testing.TB) []string {
