@@ -1177,3 +1177,18 @@ func TestLoadCollectionSpecCallback(t *testing.T) {
 	qt.Assert(t, qt.IsNil(err))
 	qt.Assert(t, qt.Equals(ret, 42))
 }
+
+// TestLoadCollectionSpecRelocationAddend checks that the addend in the
+// immediate of a relocated load counts, as libbpf has it, even though clang
+// emits zero there.
+func TestLoadCollectionSpecRelocationAddend(t *testing.T) {
+	p := newELFPatch(t, "testdata/loader-el.elf")
+	// r2 = key3 ll, against the global symbol key3 at .data+0.
+	p.put(int(p.file.Section("xdp").Offset)+0x60+4, 4, 4)
+
+	spec, err := LoadCollectionSpecFromReader(bytes.NewReader(p.data))
+	qt.Assert(t, qt.IsNil(err))
+	ins := spec.Programs["xdp_prog"].Instructions[7]
+	qt.Assert(t, qt.Equals(ins.Reference(), ".data"))
+	qt.Assert(t, qt.Equals(ins.Constant, 4<<32))
+}

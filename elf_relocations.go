@@ -223,17 +223,18 @@ func relocateDataLoad(ins *asm.Instruction, sym elf.Symbol, sec *elfSection) (st
 		}
 		offset = uint32(ins.Constant)
 	case elf.STT_OBJECT:
-		// A global variable, or an anonymous constant of some LLVMs.
+		// A global variable, or an anonymous constant of some LLVMs. The
+		// immediate holds the addend, zero in what clang emits.
 		if bind != elf.STB_GLOBAL && bind != elf.STB_LOCAL {
 			return "", fmt.Errorf("data section %s: symbol %s: %w: %s", sec.Name, sym.Name, errUnsupportedBinding, bind)
 		}
-		offset = uint32(sym.Value)
+		offset = uint32(sym.Value) + uint32(ins.Constant)
 	case elf.STT_NOTYPE:
 		// Anonymous constants of old LLVMs.
 		if bind != elf.STB_LOCAL {
 			return "", fmt.Errorf("data section %s: symbol %s: %w: %s", sec.Name, sym.Name, errUnsupportedBinding, bind)
 		}
-		offset = uint32(sym.Value)
+		offset = uint32(sym.Value) + uint32(ins.Constant)
 	default:
 		return "", fmt.Errorf("data section %s: symbol %s: incorrect relocation type %s", sec.Name, sym.Name, typ)
 	}
