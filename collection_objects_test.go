@@ -62,6 +62,7 @@ var testdataLoads = map[string]objectLoad{
 	"btf_map_init": {},
 	"btf_maps":     {},
 	"constants":    {prepare: rewriteRet},
+	"example":      {},
 	"errors": {fails: map[string]string{
 		"poisoned_single": `program poisoned_single: load program: bad CO-RE relocation: .*`,
 		"poisoned_double": `program poisoned_double: load program: bad CO-RE relocation: .*`,

@@ -223,6 +223,21 @@ var testdataObjects = map[string]wantObject{
 			"sched_process_exec": {section: "raw_tracepoint/sched_process_exec", typ: RawTracepoint, attachTo: "sched_process_exec"},
 		},
 	},
+	"example": {
+		license: "Dual MIT/GPL",
+		progs: map[string]wantProgram{
+			"classify":    {section: "socket", typ: SocketFilter},
+			"count_small": {section: "socket/small", typ: SocketFilter},
+			"count_large": {section: "socket/large", typ: SocketFilter},
+		},
+		maps: map[string]*MapSpec{
+			"sizes": {Name: "sizes", Type: Array, KeySize: 4, ValueSize: 8, MaxEntries: 2},
+			"bytes": {Name: "bytes", Type: Array, KeySize: 4, ValueSize: 8, MaxEntries: 2},
+			"handlers": {Name: "handlers", Type: ProgramArray, KeySize: 4, ValueSize: 4, MaxEntries: 2,
+				Contents: []MapKV{{uint32(0), "count_small"}, {uint32(1), "count_large"}}},
+			".rodata": wantDataSection(".rodata", 8),
+		},
+	},
 	"run": {
 		license: "Dual MIT/GPL",
 		progs: map[string]wantProgram{
