@@ -714,3 +714,25 @@ func TestCollectionNilSpec(t *testing.T) {
 	var cs *CollectionSpec
 	qt.Check(t, qt.IsNotNil(cs.LoadAndAssign(&struct{}{}, nil)))
 }
+
+// ExampleCollectionSpec_LoadAndAssign loads two objects of a spec into a
+// struct. It has no checked output because it needs privileges.
+func ExampleCollectionSpec_LoadAndAssign() {
+	spec, err := LoadCollectionSpec("testdata/run-el.elf")
+	if err != nil {
+		panic(err)
+	}
+
+	var objs struct {
+		Prog *Program `ebpf:"socket_seven"`
+		Map  *Map     `ebpf:"results"`
+	}
+	if err := spec.LoadAndAssign(&objs, nil); err != nil {
+		panic(err)
+	}
+	defer objs.Prog.Close()
+	defer objs.Map.Close()
+
+	fmt.Println(objs.Prog.Type())
+	fmt.Println(objs.Map.Type())
+}
