@@ -62,8 +62,10 @@ const maxProgLoadRetries = 5
 
 // BPF calls bpf(2) with cmd and the attribute at attr of the given size.
 //
-// It retries on EINTR for every command, and on EAGAIN for BPF_PROG_LOAD a
-// bounded number of times. On failure it returns an error that unwraps to the
+// It retries on EINTR for every command but BPF_PROG_RUN, and on EAGAIN for
+// BPF_PROG_LOAD a bounded number of times. An interrupted BPF_PROG_RUN is
+// returned to the caller, which decides whether the runs so far count and
+// resets its state before repeating them (Program.Run with RunOptions.Reset). On failure it returns an error that unwraps to the
 // syscall.Errno; the first result is then meaningless.
 func BPF(cmd Cmd, attr unsafe.Pointer, size uintptr) (uintptr, error) {
 	if cmd == BPF_PROG_LOAD || cmd == BPF_PROG_RUN {
@@ -83,7 +85,7 @@ func BPF(cmd Cmd, attr unsafe.Pointer, size uintptr) (uintptr, error) {
 		switch {
 		case errno == 0:
 			return r1, nil
-		case errno == unix.EINTR:
+		case errno == unix.EINTR && cmd != BPF_PROG_RUN:
 			continue
 		case errno == unix.EAGAIN && cmd == BPF_PROG_LOAD && eagain < maxProgLoadRetries:
 			eagain++
