@@ -51,8 +51,9 @@ func (ms *MapSpec) String() string {
 }
 
 // Copy returns a copy of the spec that can be changed without changing the
-// original: Contents is a new slice and InnerMap a copy. Extra, Key and Value
-// are shared. Copy of nil is nil.
+// original: Contents is a new slice whose []byte keys and values (the data of
+// .data, .rodata and .bss among them) are copied too, and InnerMap is a copy.
+// Other keys and values, Extra, Key and Value are shared. Copy of nil is nil.
 func (ms *MapSpec) Copy() *MapSpec {
 	if ms == nil {
 		return nil
@@ -60,8 +61,21 @@ func (ms *MapSpec) Copy() *MapSpec {
 	cpy := *ms
 	if ms.Contents != nil {
 		cpy.Contents = make([]MapKV, len(ms.Contents))
-		copy(cpy.Contents, ms.Contents)
+		for i, kv := range ms.Contents {
+			cpy.Contents[i] = MapKV{copyBytes(kv.Key), copyBytes(kv.Value)}
+		}
 	}
 	cpy.InnerMap = ms.InnerMap.Copy()
 	return &cpy
+}
+
+// copyBytes returns a copy of v if it is a byte slice, else v itself. The
+// reference shares these slices between copies, so writing into the data of
+// one spec's .data changed every copy; copying them costs one allocation per
+// entry and keeps copies independent.
+func copyBytes(v interface{}) interface{} {
+	if b, ok := v.([]byte); ok && b != nil {
+		return bytes.Clone(b)
+	}
+	return v
 }

@@ -1,0 +1,31 @@
+package ebpf
+
+import (
+	"testing"
+
+	"github.com/go-quicktest/qt"
+)
+
+func TestMapSpecCopyIsIndependent(t *testing.T) {
+	orig := &MapSpec{
+		Name:     ".data",
+		Type:     Array,
+		Contents: []MapKV{{uint32(0), []byte{1, 2, 3}}},
+		InnerMap: &MapSpec{Type: Hash, MaxEntries: 1},
+	}
+	cpy := orig.Copy()
+	qt.Assert(t, qt.DeepEquals(cpy, orig))
+
+	cpy.Contents[0].Value.([]byte)[0] = 42
+	cpy.Contents[0].Key = uint32(1)
+	cpy.InnerMap.MaxEntries = 2
+
+	qt.Check(t, qt.DeepEquals(orig.Contents, []MapKV{{uint32(0), []byte{1, 2, 3}}}))
+	qt.Check(t, qt.Equals(orig.InnerMap.MaxEntries, 1))
+	qt.Check(t, qt.IsNil((*MapSpec)(nil).Copy()))
+}
+
+func TestMapSpecString(t *testing.T) {
+	spec := &MapSpec{Type: Hash, KeySize: 4, ValueSize: 8, MaxEntries: 1}
+	qt.Assert(t, qt.Equals(spec.String(), "Hash(keySize=4, valueSize=8, maxEntries=1, flags=0)"))
+}
