@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/bpfcore/ebpf/internal"
 	"github.com/bpfcore/ebpf/internal/sys"
 )
 
@@ -72,12 +71,9 @@ func newProgramFromFD(fd *sys.FD) (*Program, error) {
 // It returns an error wrapping the kernel's errno: ENOENT if nothing is
 // pinned there, EINVAL for invalid flags in opts.
 func LoadPinnedProgram(fileName string, opts *LoadPinOptions) (*Program, error) {
-	fd, err := sys.ObjGet(&sys.ObjGetAttr{
-		Pathname:  sys.NewStringPointer(fileName),
-		FileFlags: opts.Marshal(),
-	})
+	fd, err := loadPinnedFD(fileName, opts)
 	if err != nil {
-		return nil, fmt.Errorf("load pinned program %s: %w", fileName, err)
+		return nil, fmt.Errorf("load pinned program: %w", err)
 	}
 
 	info, err := newProgramInfoFromFd(fd)
@@ -170,27 +166,28 @@ func (p *Program) Clone() (*Program, error) {
 
 // Pin persists the program on a bpf filesystem at fileName, so that it
 // outlives the process. A program pinned elsewhere is moved; fileName must
-// not exist. The pin stays until Unpin, even after Close.
+// not exist. Pinning at the current path does nothing. The pin stays until
+// Unpin, even after Close.
 //
-// It returns an error if fileName is not on a bpf filesystem or the kernel
-// refuses the pin.
+// It returns an error for an empty fileName, a path outside bpffs or a
+// failed pin, and the program stays pinned where it was then.
 func (p *Program) Pin(fileName string) error {
-	if err := internal.Pin(p.pinnedPath, fileName, p.fd); err != nil {
+	if err := pinObject(&p.pinnedPath, fileName, p.fd); err != nil {
 		return fmt.Errorf("pin program %s: %w", p.name, err)
 	}
-	p.pinnedPath = fileName
 	return nil
 }
 
 // Unpin removes the pin of the program. Unpinning a program that is not
-// pinned, or whose pin was already removed, does nothing.
+// pinned, or whose pin file was already removed, does nothing; IsPinned is
+// false afterwards.
 //
-// It returns an error if the pin can't be removed.
+// It returns an error if the pin can't be removed, and IsPinned stays true
+// then.
 func (p *Program) Unpin() error {
-	if err := internal.Unpin(p.pinnedPath); err != nil {
-		return fmt.Errorf("unpin program %s: %w", p.name, err)
+	if err := unpinObject(&p.pinnedPath); err != nil {
+		return fmt.Errorf("program %s: %w", p.name, err)
 	}
-	p.pinnedPath = ""
 	return nil
 }
 
