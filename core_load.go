@@ -10,6 +10,7 @@ import (
 	"github.com/bpfcore/ebpf/asm"
 	"github.com/bpfcore/ebpf/btf"
 	"github.com/bpfcore/ebpf/internal"
+	"github.com/bpfcore/ebpf/internal/kernelbtf"
 )
 
 // This file holds the CO-RE phase of loading a program (LOADER.md §5.6):
@@ -22,9 +23,9 @@ import (
 //
 // The targets are opts.KernelTypes and opts.KernelModuleTypes[kmodName];
 // if neither is given, the running kernel's BTF and that of module kmodName
-// (if it has any). The first target stands for vmlinux: target type IDs
-// refer to it. Local type IDs are allocated in b, which becomes the
-// program's BTF.
+// (if it has any), shared read-only by all loads. The first target stands
+// for vmlinux: target type IDs refer to it. Local type IDs are allocated in
+// b, which becomes the program's BTF.
 //
 // Unsatisfiable relocations poison their instruction (see
 // btf.COREFixup.Apply), which only fails the load if the verifier finds the
@@ -80,14 +81,14 @@ func coreTargets(opts *ProgramOptions, kmodName string) ([]*btf.Spec, error) {
 		return targets, nil
 	}
 
-	kernel, err := btf.LoadKernelSpec()
+	kernel, err := sharedKernelSpec()
 	if err != nil {
 		return nil, fmt.Errorf("load kernel spec: %w", err)
 	}
 	targets = append(targets, kernel)
 
 	if kmodName != "" {
-		module, err := btf.LoadKernelModuleSpec(kmodName)
+		module, err := sharedKernelModuleSpec(kmodName)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			// The module has no BTF: vmlinux has to do.
@@ -98,6 +99,29 @@ func coreTargets(opts *ProgramOptions, kmodName string) ([]*btf.Spec, error) {
 		}
 	}
 	return targets, nil
+}
+
+// sharedKernelSpec returns the running kernel's BTF, decoded once for the
+// whole process (see internal/kernelbtf) instead of once per program as a
+// copy from btf.LoadKernelSpec would be. The loader only reads its types;
+// nothing may modify them.
+func sharedKernelSpec() (*btf.Spec, error) {
+	spec, err := kernelbtf.Kernel()
+	if err != nil {
+		return nil, err
+	}
+	return spec.(*btf.Spec), nil
+}
+
+// sharedKernelModuleSpec is sharedKernelSpec for the BTF of a kernel
+// module. It returns an error wrapping fs.ErrNotExist if the module has no
+// BTF.
+func sharedKernelModuleSpec(name string) (*btf.Spec, error) {
+	spec, err := kernelbtf.Module(name)
+	if err != nil {
+		return nil, err
+	}
+	return spec.(*btf.Spec), nil
 }
 
 // Poisoned instructions as the verifier prints them at log level 1 and up:

@@ -135,7 +135,8 @@ func findTargetInProgram(prog *Program, name string, progType ProgramType, attac
 
 // kernelTypes looks types up by name in the running kernel's BTF: in
 // vmlinux, then in the loaded modules in the order of their BTF IDs. Both
-// are loaded on first use. Module handles stay open until close, so that
+// are loaded on first use; vmlinux is the process-wide shared Spec, whose
+// types must only be read. Module handles stay open until close, so that
 // their fds can be passed with the program.
 type kernelTypes struct {
 	vmlinux *btf.Spec
@@ -157,7 +158,7 @@ type kernelModule struct {
 // one wrapping btf.ErrMultipleMatches if one blob has several.
 func (kt *kernelTypes) find(name string, typ *btf.Type) (*btf.Handle, btf.TypeID, error) {
 	if kt.vmlinux == nil {
-		spec, err := btf.LoadKernelSpec()
+		spec, err := sharedKernelSpec()
 		if err != nil {
 			return nil, 0, fmt.Errorf("load kernel spec: %w", err)
 		}

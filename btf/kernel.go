@@ -10,14 +10,59 @@ import (
 
 	"github.com/bpfcore/ebpf/internal"
 	"github.com/bpfcore/ebpf/internal/kallsyms"
+	"github.com/bpfcore/ebpf/internal/kernelbtf"
 )
 
-// The kernel's BTF, parsed once per process. Callers get copies, so the
-// cached Specs never decode anything themselves and copying them is cheap.
+// The kernel's BTF, parsed once per process until FlushKernelSpec.
 var kernelBTF struct {
 	sync.Mutex
-	kernel  *Spec
-	modules map[string]*Spec
+	kernel  *cachedSpec
+	modules map[string]*cachedSpec
+}
+
+// cachedSpec is the BTF of vmlinux or of one module, held twice: once for
+// the copies LoadKernelSpec hands out and once for the library's own
+// lookups, which only read (see internal/kernelbtf).
+type cachedSpec struct {
+	// pristine is never looked into: Copy deep copies every type decoded
+	// so far, and with nothing decoded a copy only shares the raw bytes.
+	pristine *Spec
+	// shared is a copy of pristine that decodes types as the library's
+	// loaders look them up, so that each is decoded once per process. Nil
+	// until first needed.
+	shared *Spec
+}
+
+// sharedSpec returns the Spec of c for the library's lookups. kernelBTF
+// must be locked.
+func (c *cachedSpec) sharedSpec() *Spec {
+	if c.shared == nil {
+		c.shared = c.pristine.Copy()
+	}
+	return c.shared
+}
+
+func init() {
+	kernelbtf.Kernel = func() (any, error) {
+		kernelBTF.Lock()
+		defer kernelBTF.Unlock()
+
+		c, err := cachedKernelSpec()
+		if err != nil {
+			return nil, err
+		}
+		return c.sharedSpec(), nil
+	}
+	kernelbtf.Module = func(name string) (any, error) {
+		kernelBTF.Lock()
+		defer kernelBTF.Unlock()
+
+		c, err := cachedKernelModuleSpec(name)
+		if err != nil {
+			return nil, err
+		}
+		return c.sharedSpec(), nil
+	}
 }
 
 // FlushKernelSpec drops the cached kernel and kernel module BTF, so that the
@@ -44,11 +89,11 @@ func LoadKernelSpec() (*Spec, error) {
 	kernelBTF.Lock()
 	defer kernelBTF.Unlock()
 
-	spec, err := cachedKernelSpec()
+	c, err := cachedKernelSpec()
 	if err != nil {
 		return nil, err
 	}
-	return spec.Copy(), nil
+	return c.pristine.Copy(), nil
 }
 
 // LoadKernelModuleSpec returns the BTF of the kernel module with the given
@@ -59,38 +104,19 @@ func LoadKernelSpec() (*Spec, error) {
 // It returns an error wrapping fs.ErrNotExist if the module has no BTF (for
 // example because it isn't loaded).
 func LoadKernelModuleSpec(module string) (*Spec, error) {
-	if module == "" || filepath.Base(module) != module || strings.ContainsAny(module, ".") {
-		return nil, fmt.Errorf("kernel module name %q: must be a bare name without directory or extension", module)
-	}
-
 	kernelBTF.Lock()
 	defer kernelBTF.Unlock()
 
-	if spec := kernelBTF.modules[module]; spec != nil {
-		return spec.Copy(), nil
-	}
-
-	base, err := cachedKernelSpec()
+	c, err := cachedKernelModuleSpec(module)
 	if err != nil {
 		return nil, err
 	}
-
-	spec, err := loadKernelModuleSpec(module, base)
-	if err != nil {
-		return nil, err
-	}
-
-	if kernelBTF.modules == nil {
-		kernelBTF.modules = make(map[string]*Spec)
-	}
-	kernelBTF.modules[module] = spec
-	return spec.Copy(), nil
+	return c.pristine.Copy(), nil
 }
 
-// cachedKernelSpec returns the cached kernel Spec, loading it if needed.
-// kernelBTF must be locked. The result must not be used for lookups, only
-// copied.
-func cachedKernelSpec() (*Spec, error) {
+// cachedKernelSpec returns the cached BTF of vmlinux, loading it if needed.
+// kernelBTF must be locked.
+func cachedKernelSpec() (*cachedSpec, error) {
 	if kernelBTF.kernel != nil {
 		return kernelBTF.kernel, nil
 	}
@@ -99,8 +125,36 @@ func cachedKernelSpec() (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	kernelBTF.kernel = spec
-	return spec, nil
+	kernelBTF.kernel = &cachedSpec{pristine: spec}
+	return kernelBTF.kernel, nil
+}
+
+// cachedKernelModuleSpec returns the cached BTF of a module, loading it if
+// needed. kernelBTF must be locked.
+func cachedKernelModuleSpec(module string) (*cachedSpec, error) {
+	if module == "" || filepath.Base(module) != module || strings.ContainsAny(module, ".") {
+		return nil, fmt.Errorf("kernel module name %q: must be a bare name without directory or extension", module)
+	}
+	if c := kernelBTF.modules[module]; c != nil {
+		return c, nil
+	}
+
+	base, err := cachedKernelSpec()
+	if err != nil {
+		return nil, err
+	}
+
+	spec, err := loadKernelModuleSpec(module, base.pristine)
+	if err != nil {
+		return nil, err
+	}
+
+	if kernelBTF.modules == nil {
+		kernelBTF.modules = make(map[string]*cachedSpec)
+	}
+	c := &cachedSpec{pristine: spec}
+	kernelBTF.modules[module] = c
+	return c, nil
 }
 
 // loadKernelSpec reads the kernel's BTF, without caching.
