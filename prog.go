@@ -1,6 +1,7 @@
 package ebpf
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -83,7 +84,7 @@ func LoadPinnedProgram(fileName string, opts *LoadPinOptions) (*Program, error) 
 	}
 
 	name := info.Name
-	if haveObjName() != nil {
+	if errors.Is(haveObjName(), ErrNotSupported) {
 		name = filepath.Base(fileName)
 	}
 	return &Program{fd: fd, name: name, pinnedPath: fileName, typ: info.Type}, nil
@@ -121,7 +122,9 @@ func invalidBPFObjNameChar(char rune) bool {
 	case char >= 'A' && char <= 'Z', char >= 'a' && char <= 'z', char >= '0' && char <= '9', char == '_':
 		return false
 	case char == '.':
-		return objNameAllowsDot() != nil
+		// An inconclusive probe (no privileges, say) keeps dots: every
+		// kernel from the last years takes them.
+		return errors.Is(objNameAllowsDot(), ErrNotSupported)
 	}
 	return true
 }

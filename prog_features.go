@@ -13,43 +13,49 @@ import (
 
 // The probes in this file decide how programs are loaded on older kernels
 // (LOADER.md §7). Each runs once, on first use, and caches a definite
-// answer; an inconclusive probe is retried on the next call.
+// answer; an inconclusive probe is retried on the next call. Only the
+// kernel's EINVAL for something as simple as a probe means "unsupported":
+// EPERM, ENOMEM and the like say nothing about the feature and must not
+// switch it off for the rest of the process.
 
 // haveObjName reports whether the kernel accepts names for programs and maps
 // (4.15). Without them, names are not sent and LoadPinnedProgram names a
 // program after its pin.
-var haveObjName = internal.NewFeatureTest("object names", "4.15", func() error {
+var haveObjName = internal.NewFeatureTest("object names", "4.15", probeObjName)
+
+func probeObjName() error {
 	return probeMapName("feature_test")
-})
+}
 
 // objNameAllowsDot reports whether object names may contain dots (5.2), which
-// SanitizeName keeps only when they do.
-var objNameAllowsDot = internal.NewFeatureTest("dot in object names", "5.2", func() error {
+// SanitizeName removes only on kernels that refuse them.
+var objNameAllowsDot = internal.NewFeatureTest("dot in object names", "5.2", probeObjNameDot)
+
+func probeObjNameDot() error {
 	if err := haveObjName(); err != nil {
 		return err
 	}
 	return probeMapName(".test")
-})
+}
 
-// probeMapName creates a one-element array map called name. Any refusal means
-// the name is not acceptable: the map itself is as simple as maps get.
+// probeMapName creates a one-element array map called name. The map is as
+// simple as maps get, so EINVAL means the kernel refuses the name (or names
+// at all: older kernels reject the unknown attribute field).
 func probeMapName(name string) error {
-	fd, err := sys.MapCreate(&sys.MapCreateAttr{
+	return probeMapCreate(&sys.MapCreateAttr{
 		MapType:    sys.BPF_MAP_TYPE_ARRAY,
 		KeySize:    4,
 		ValueSize:  4,
 		MaxEntries: 1,
 		MapName:    sys.NewObjName(name),
 	})
-	if err != nil {
-		return internal.ErrNotSupported
-	}
-	return fd.Close()
 }
 
 // haveProbeReadKernel reports whether the bpf_probe_read_kernel helper exists
 // (5.5); without it, calls are rewritten to bpf_probe_read.
-var haveProbeReadKernel = internal.NewFeatureTest("bpf_probe_read_kernel", "5.5", func() error {
+var haveProbeReadKernel = internal.NewFeatureTest("bpf_probe_read_kernel", "5.5", probeProbeReadKernel)
+
+func probeProbeReadKernel() error {
 	insns := asm.Instructions{
 		asm.Mov.Reg(asm.R1, asm.R10),
 		asm.Add.Imm(asm.R1, -8),
@@ -58,28 +64,24 @@ var haveProbeReadKernel = internal.NewFeatureTest("bpf_probe_read_kernel", "5.5"
 		asm.FnProbeReadKernel.Call(),
 		asm.Return(),
 	}
-	fd, err := probeProgram(sys.BPF_PROG_TYPE_KPROBE, insns)
-	if err != nil {
-		return internal.ErrNotSupported
-	}
-	return fd.Close()
-})
+	// The verifier rejects calls to unknown helpers with EINVAL.
+	return probeProgramLoad(sys.BPF_PROG_TYPE_KPROBE, insns)
+}
 
 // haveBPFToBPFCalls reports whether programs may call their own functions
 // (4.16).
-var haveBPFToBPFCalls = internal.NewFeatureTest("bpf2bpf calls", "4.16", func() error {
+var haveBPFToBPFCalls = internal.NewFeatureTest("bpf2bpf calls", "4.16", probeBPFToBPFCalls)
+
+func probeBPFToBPFCalls() error {
 	insns := asm.Instructions{
 		asm.Call.Label("fn"),
 		asm.Return(),
 		asm.Mov.Imm(asm.R0, 0).WithSymbol("fn"),
 		asm.Return(),
 	}
-	fd, err := probeProgram(sys.BPF_PROG_TYPE_SOCKET_FILTER, insns)
-	if err != nil {
-		return internal.ErrNotSupported
-	}
-	return fd.Close()
-})
+	// Older verifiers reject the pseudo call with EINVAL.
+	return probeProgramLoad(sys.BPF_PROG_TYPE_SOCKET_FILTER, insns)
+}
 
 // haveProgramExtInfos reports whether the kernel takes func and line info
 // with a program (5.0). The probe passes a func info with a bad BTF fd:
@@ -163,6 +165,21 @@ var haveProgramInfoMapIDs = internal.NewFeatureTest("map IDs in program info", "
 	}
 	return err
 })
+
+// probeProgramLoad loads insns as a program of type typ and closes it again.
+// It returns ErrNotSupported if the kernel refuses the program as invalid
+// (EINVAL), and the kernel's error otherwise: a probe program is valid on
+// every kernel with the feature, so nothing else means "unsupported".
+func probeProgramLoad(typ sys.ProgType, insns asm.Instructions) error {
+	fd, err := probeProgram(typ, insns)
+	if errors.Is(err, unix.EINVAL) {
+		return internal.ErrNotSupported
+	}
+	if err != nil {
+		return err
+	}
+	return fd.Close()
+}
 
 // probeProgram loads insns as a program of type typ without a log.
 func probeProgram(typ sys.ProgType, insns asm.Instructions) (*sys.FD, error) {
