@@ -103,3 +103,59 @@ func TestCheckTypeCompatibilityUnsupported(t *testing.T) {
 		})
 	}
 }
+
+// TestTypesCompatibleRules checks where CheckTypeCompatibility and CO-RE's
+// coreAreTypesCompatible, which share typesCompatible, differ: floats,
+// uncomparable kinds next to other kinds, and nesting depth.
+func TestTypesCompatibleRules(t *testing.T) {
+	deep := func() Type {
+		var typ Type = &Int{Size: 4}
+		for range maxResolveDepth + 1 {
+			typ = &Pointer{Target: typ}
+		}
+		return typ
+	}
+
+	for _, test := range []struct {
+		name           string
+		a, b           Type
+		exported, core error // nil: compatible, errIncompatibleTypes, or another sentinel
+	}{
+		{"pointers to floats", &Pointer{&Float{Size: 4}}, &Pointer{&Float{Size: 8}}, errUnsupportedCompatKind, nil},
+		{"var and int", &Var{Name: "v", Type: &Int{}}, &Int{}, errUnsupportedCompatKind, errIncompatibleTypes},
+		{"datasecs", &Datasec{Name: "a"}, &Datasec{Name: "b"}, errUnsupportedCompatKind, errUnsupportedCompatKind},
+		{"deep pointers", deep(), deep(), nil, errNestedTooDeep},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			for _, pair := range [][2]Type{{test.a, test.b}, {test.b, test.a}} {
+				for _, check := range []struct {
+					fn   func(Type, Type) error
+					want error
+				}{
+					{CheckTypeCompatibility, test.exported},
+					{coreAreTypesCompatible, test.core},
+				} {
+					err := check.fn(pair[0], pair[1])
+					if check.want == nil {
+						qt.Assert(t, qt.IsNil(err))
+						continue
+					}
+					qt.Assert(t, qt.ErrorIs(err, check.want))
+					if check.want != errIncompatibleTypes {
+						qt.Assert(t, qt.IsFalse(errors.Is(err, errIncompatibleTypes)))
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestTypesCompatibleAllocs(t *testing.T) {
+	a, b := &Struct{Name: "a"}, &Struct{Name: "b", Size: 8}
+	allocs := testing.AllocsPerRun(100, func() {
+		if coreAreTypesCompatible(a, b) != nil || CheckTypeCompatibility(a, b) != nil {
+			t.Fatal("structs are compatible")
+		}
+	})
+	qt.Assert(t, qt.Equals(allocs, 0))
+}

@@ -8,9 +8,10 @@ import (
 // Three relations decide whether a target type can stand in for a local one
 // in CO-RE, from loosest to strictest:
 //
-//   - coreAreTypesCompatible (CheckTypeCompatibility), for type relocations
-//     (exists, size, IDs): same kinds all the way down through pointers,
-//     arrays and function prototypes; names, sizes and members don't matter.
+//   - coreAreTypesCompatible (typesCompatible in compat.go, which
+//     CheckTypeCompatibility shares), for type relocations (exists, size,
+//     IDs): same kinds all the way down through pointers, arrays and
+//     function prototypes; names, sizes and members don't matter.
 //   - coreAreMembersCompatible, for the type of a field a field relocation
 //     reaches: structs and unions are interchangeable, enums and forward
 //     declarations need the same name.
@@ -24,74 +25,16 @@ func sameKind(a, b Type) bool {
 }
 
 // coreAreTypesCompatible is libbpf's bpf_core_types_are_compat, the
-// relation of CheckTypeCompatibility (compat.go), for the root types of type
-// relocations. Qualifiers and Typedefs are skipped, then both types must be
-// of the same kind: structs, unions, enums, forward declarations, integers,
-// floats and void are compatible regardless of name and size; pointers and
-// arrays (of any length) if their targets are; function prototypes if they
-// have as many parameters and compatible parameter and return types. A pair
-// met again while comparing counts as compatible, so cycles end.
+// relation of CheckTypeCompatibility (compat.go) with the CO-RE rules, for
+// the root types of type relocations: floats are compatible like integers,
+// types of different kinds are incompatible before anything else, and
+// nesting deeper than 32 levels fails.
 //
 // It returns an error wrapping errIncompatibleTypes if the types aren't
 // compatible, and a different error for kinds that can't be relocated (Var,
-// Datasec, ...) or nesting deeper than 32 levels. Unlike
-// CheckTypeCompatibility it accepts floats, and it allocates nothing for the
-// common cases.
+// Datasec, ...), Typedef loops or nesting too deep.
 func coreAreTypesCompatible(local, target Type) error {
-	var visited []coreTypePair
-	return coreTypesCompatibleAt(local, target, &visited, 0)
-}
-
-// coreTypePair is a pair of local and target types under comparison.
-type coreTypePair struct{ local, target Type }
-
-func coreTypesCompatibleAt(local, target Type, visited *[]coreTypePair, depth int) error {
-	for ; depth <= maxResolveDepth; depth++ {
-		local, target = UnderlyingType(local), UnderlyingType(target)
-		if _, ok := local.(*cycle); ok {
-			break
-		}
-		if !sameKind(local, target) {
-			return fmt.Errorf("%s and %s: %w", local, target, errIncompatibleTypes)
-		}
-
-		switch local.(type) {
-		case *Void, *Struct, *Union, *Enum, *Fwd, *Int, *Float:
-			return nil
-		case *Pointer, *Array, *FuncProto:
-		default:
-			return fmt.Errorf("type %s can't be relocated", local)
-		}
-
-		pair := coreTypePair{local, target}
-		for _, seen := range *visited {
-			if seen == pair {
-				return nil
-			}
-		}
-		*visited = append(*visited, pair)
-
-		switch l := local.(type) {
-		case *Pointer:
-			local, target = l.Target, target.(*Pointer).Target
-
-		case *Array:
-			local, target = l.Type, target.(*Array).Type
-
-		case *FuncProto:
-			t := target.(*FuncProto)
-			if len(l.Params) != len(t.Params) {
-				return fmt.Errorf("%s has %d parameters, %s %d: %w", l, len(l.Params), t, len(t.Params), errIncompatibleTypes)
-			}
-			for i := range l.Params {
-				if err := coreTypesCompatibleAt(l.Params[i].Type, t.Params[i].Type, visited, depth+1); err != nil {
-					return fmt.Errorf("parameter %d: %w", i, err)
-				}
-			}
-			local, target = l.Return, t.Return
-		}
-	}
-	return fmt.Errorf("compare %s and %s: %w", local, target, errNestedTooDeep)
+	return typesCompatible(local, target, coreCompat)
 }
 
 // coreAreMembersCompatible reports whether a target member's type can stand
