@@ -3,7 +3,6 @@
 package kallsyms
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -11,79 +10,159 @@ import (
 	"sync"
 )
 
-// modules caches which module holds a function, "" for vmlinux and for
-// functions that don't exist.
-var modules struct {
+// symbols caches which module holds each function, read from /proc/kallsyms
+// once until FlushKernelModuleCache. Only functions of modules are kept:
+// those of vmlinux, the vast majority, map to "" like unknown names do.
+var symbols struct {
 	sync.Mutex
-	byFunc map[string]string
+	loaded  bool
+	modules map[string]string
 }
 
 // KernelModule returns the name of the kernel module that contains the
 // function fn, or "" if fn is part of vmlinux or not a known function. The
-// answer is cached until FlushKernelModuleCache.
+// kernel's symbols are read once and cached until FlushKernelModuleCache.
 //
 // It returns an error if /proc/kallsyms can't be read.
 func KernelModule(fn string) (string, error) {
-	modules.Lock()
-	defer modules.Unlock()
+	symbols.Lock()
+	defer symbols.Unlock()
 
-	if mod, ok := modules.byFunc[fn]; ok {
-		return mod, nil
+	if !symbols.loaded {
+		modules, err := readModuleFunctions("/proc/kallsyms")
+		if err != nil {
+			return "", fmt.Errorf("find module of %s: %w", fn, err)
+		}
+		symbols.modules, symbols.loaded = modules, true
 	}
+	return symbols.modules[fn], nil
+}
 
-	f, err := os.Open("/proc/kallsyms")
+// FlushKernelModuleCache forgets the kernel's symbols, for example after
+// modules were loaded or unloaded, so that KernelModule reads them again.
+func FlushKernelModuleCache() {
+	symbols.Lock()
+	defer symbols.Unlock()
+	symbols.loaded, symbols.modules = false, nil
+}
+
+// readModuleFunctions reads a file in the format of /proc/kallsyms and
+// returns moduleFunctions of it.
+func readModuleFunctions(file string) (map[string]string, error) {
+	f, err := os.Open(file)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer f.Close()
 
-	mod, err := moduleOf(f, fn)
+	data, err := readAll(f)
 	if err != nil {
-		return "", fmt.Errorf("find module of %s in %s: %w", fn, f.Name(), err)
+		return nil, fmt.Errorf("read %s: %w", file, err)
 	}
-
-	if modules.byFunc == nil {
-		modules.byFunc = make(map[string]string)
-	}
-	modules.byFunc[fn] = mod
-	return mod, nil
+	return moduleFunctions(data), nil
 }
 
-// FlushKernelModuleCache forgets the answers of KernelModule, for example
-// after modules were loaded or unloaded.
-func FlushKernelModuleCache() {
-	modules.Lock()
-	defer modules.Unlock()
-	modules.byFunc = nil
+// readAll reads everything from a file whose size stat doesn't know, like
+// those in /proc. /proc/kallsyms is several megabytes, so it starts big to
+// save the copies of growing.
+func readAll(r io.Reader) ([]byte, error) {
+	buf := bytes.NewBuffer(make([]byte, 0, 8<<20))
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
-// moduleOf scans lines in the format of /proc/kallsyms,
+// moduleFunctions parses lines in the format of /proc/kallsyms,
 //
 //	<address> <type> <name>[\t[<module>]]
 //
-// for the first text symbol (type t or T) called fn and returns its module,
-// "" for a symbol without one or if there is none.
-func moduleOf(r io.Reader, fn string) (string, error) {
-	want := []byte(fn)
-	scanner := bufio.NewScanner(r)
-	for scanner.Scan() {
-		line := scanner.Bytes()
+// and returns, for every text symbol (type t or T) whose first occurrence
+// is in a module, its module. Other lines are ignored. Names are the only
+// strings it allocates: one per module function, modules are shared.
+func moduleFunctions(data []byte) map[string]string {
+	var (
+		modules     = make(map[string]string)
+		moduleNames = make(map[string]string)
+		// The kernel lists vmlinux first. Its functions that precede every
+		// module line are checked once all modules are known; any later
+		// ones are rare enough to be stored, as "", when seen.
+		vmlinuxEnd = -1
+	)
+	for rest := data; len(rest) > 0; {
+		start := len(data) - len(rest)
+		var line []byte
+		line, rest = nextLine(rest)
 
-		_, rest, ok := bytes.Cut(line, []byte{' '})
-		if !ok || len(rest) < 2 || rest[1] != ' ' {
+		name, mod, ok := parseTextSymbol(line)
+		if !ok {
 			continue
 		}
-		if typ := rest[0]; typ != 't' && typ != 'T' {
+		if _, seen := modules[string(name)]; seen {
 			continue
 		}
 
-		name, mod, _ := bytes.Cut(rest[2:], []byte{'\t'})
-		if !bytes.Equal(name, want) {
+		if mod == nil {
+			if vmlinuxEnd >= 0 {
+				modules[string(name)] = ""
+			}
 			continue
 		}
 
-		mod = bytes.TrimSuffix(bytes.TrimPrefix(mod, []byte{'['}), []byte{']'})
-		return string(mod), nil
+		if vmlinuxEnd < 0 {
+			vmlinuxEnd = start
+		}
+		modName, ok := moduleNames[string(mod)]
+		if !ok {
+			modName = string(mod)
+			moduleNames[modName] = modName
+		}
+		modules[string(name)] = modName
 	}
-	return "", scanner.Err()
+
+	if vmlinuxEnd < 0 {
+		return modules
+	}
+
+	// A vmlinux function listed before any module shadows module functions
+	// of the same name.
+	for rest := data[:vmlinuxEnd]; len(rest) > 0; {
+		var line []byte
+		line, rest = nextLine(rest)
+		if name, mod, ok := parseTextSymbol(line); ok && mod == nil {
+			delete(modules, string(name))
+		}
+	}
+	for name, mod := range modules {
+		if mod == "" {
+			delete(modules, name)
+		}
+	}
+	return modules
+}
+
+// nextLine splits data after the first newline.
+func nextLine(data []byte) (line, rest []byte) {
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return data[:i], data[i+1:]
+	}
+	return data, nil
+}
+
+// parseTextSymbol returns the name and module of a line of /proc/kallsyms
+// that describes a text symbol. mod is nil for a symbol without a module
+// column. ok is false for other symbols and malformed lines.
+func parseTextSymbol(line []byte) (name, mod []byte, ok bool) {
+	_, rest, found := bytes.Cut(line, []byte{' '})
+	if !found || len(rest) < 3 || rest[1] != ' ' {
+		return nil, nil, false
+	}
+	if typ := rest[0]; typ != 't' && typ != 'T' {
+		return nil, nil, false
+	}
+
+	name, mod, found = bytes.Cut(rest[2:], []byte{'\t'})
+	if !found {
+		return name, nil, true
+	}
+	mod = bytes.TrimSuffix(bytes.TrimPrefix(mod, []byte{'['}), []byte{']'})
+	return name, mod, true
 }
