@@ -277,12 +277,24 @@ func TestProgramELFRunOptions(t *testing.T) {
 		prog, err := loadELFProgram(t, "testdata/run-%s.elf", "syscall_ctx", nil)
 		qt.Assert(t, qt.IsNil(err), qt.Commentf("%+v", err))
 
-		// The kernel refuses ContextOut for syscall programs: they write
-		// back into the input context, which Run encodes afresh.
+		// The kernel refuses ctx_out for syscall programs and writes the
+		// context back into ctx_in: ContextOut must see it there.
 		type args struct{ A, B, Sum uint32 }
-		ret, err := prog.Run(&RunOptions{Context: args{A: 6, B: 7}})
+		var out args
+		ret, err := prog.Run(&RunOptions{Context: args{A: 6, B: 7}, ContextOut: &out})
 		qt.Assert(t, qt.IsNil(err))
 		qt.Assert(t, qt.Equals(ret, 42))
+		qt.Assert(t, qt.Equals(out, args{A: 6, B: 7, Sum: 13}))
+
+		// Without ContextOut the run is the same.
+		ret, err = prog.Run(&RunOptions{Context: args{A: 2, B: 3}})
+		qt.Assert(t, qt.IsNil(err))
+		qt.Assert(t, qt.Equals(ret, 6))
+
+		// The context is one buffer, so both must have the same size.
+		var short struct{ A, B uint32 }
+		_, err = prog.Run(&RunOptions{Context: args{A: 6, B: 7}, ContextOut: &short})
+		qt.Assert(t, qt.ErrorMatches(err, `run program: context out: .* has 8 bytes, the context 12`))
 	})
 }
 

@@ -26,7 +26,9 @@ type RunOptions struct {
 	// native byte order. Not every program type accepts one.
 	Context interface{}
 	// ContextOut receives the context after the run, decoded with
-	// encoding/binary; it must point to a value of fixed size.
+	// encoding/binary; it must point to a value of fixed size. Syscall
+	// programs modify Context in place: for them ContextOut receives that
+	// context and must be as large as Context.
 	ContextOut interface{}
 	// Repeat runs the program that many times; 0 and 1 both run it once.
 	Repeat uint32
@@ -123,13 +125,21 @@ func (p *Program) run(opts *RunOptions) (uint32, time.Duration, error) {
 		}
 	}
 
+	// Syscall programs refuse ctx_out: the kernel copies the context back
+	// into ctx_in, which ContextOut is then decoded from.
+	inPlace := p.typ == Syscall && len(ctxIn) != 0
+
 	var ctxOut []byte
 	if opts.ContextOut != nil {
 		size := binary.Size(opts.ContextOut)
-		if size < 0 {
+		switch {
+		case size < 0:
 			return 0, 0, fmt.Errorf("context out: %T has no fixed size", opts.ContextOut)
+		case !inPlace:
+			ctxOut = make([]byte, size)
+		case size != len(ctxIn):
+			return 0, 0, fmt.Errorf("context out: %T has %d bytes, the context %d", opts.ContextOut, size, len(ctxIn))
 		}
-		ctxOut = make([]byte, size)
 	}
 
 	dataOut, dataOutLen := sys.NewSlicePointerLen(opts.DataOut[:cap(opts.DataOut)])
@@ -161,6 +171,9 @@ func (p *Program) run(opts *RunOptions) (uint32, time.Duration, error) {
 		opts.DataOut = opts.DataOut[:int(attr.DataSizeOut)]
 	}
 
+	if inPlace && opts.ContextOut != nil {
+		ctxOut = ctxIn
+	}
 	if len(ctxOut) != 0 {
 		if _, err := binary.Decode(ctxOut, internal.NativeEndian, opts.ContextOut); err != nil {
 			return 0, 0, fmt.Errorf("decode context out: %w", err)
