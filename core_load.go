@@ -10,7 +10,7 @@ import (
 	"github.com/bpfcore/ebpf/asm"
 	"github.com/bpfcore/ebpf/btf"
 	"github.com/bpfcore/ebpf/internal"
-	"github.com/bpfcore/ebpf/internal/kernelbtf"
+	"github.com/bpfcore/ebpf/internal/btfinternal"
 )
 
 // This file holds the CO-RE phase of loading a program (LOADER.md §5.6):
@@ -102,11 +102,11 @@ func coreTargets(opts *ProgramOptions, kmodName string) ([]*btf.Spec, error) {
 }
 
 // sharedKernelSpec returns the running kernel's BTF, decoded once for the
-// whole process (see internal/kernelbtf) instead of once per program as a
+// whole process (see internal/btfinternal) instead of once per program as a
 // copy from btf.LoadKernelSpec would be. The loader only reads its types;
 // nothing may modify them.
 func sharedKernelSpec() (*btf.Spec, error) {
-	spec, err := kernelbtf.Kernel()
+	spec, err := btfinternal.KernelSpec()
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func sharedKernelSpec() (*btf.Spec, error) {
 // module. It returns an error wrapping fs.ErrNotExist if the module has no
 // BTF.
 func sharedKernelModuleSpec(name string) (*btf.Spec, error) {
-	spec, err := kernelbtf.Module(name)
+	spec, err := btfinternal.KernelModuleSpec(name)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/bpfcore/ebpf/asm"
 	"github.com/bpfcore/ebpf/btf"
 	"github.com/bpfcore/ebpf/internal"
+	"github.com/bpfcore/ebpf/internal/btfinternal"
 )
 
 // LoadCollectionSpec parses the ELF object at file, see
@@ -172,7 +173,7 @@ func loadCollectionSpec(f *internal.SafeELFFile, rd io.ReaderAt) (*CollectionSpe
 	}
 
 	var err error
-	r.types, r.extInfo, err = loadObjectTypes(rd)
+	r.types, r.extInfo, err = loadObjectTypes(f)
 	if err != nil {
 		return nil, fmt.Errorf("load BTF: %w", err)
 	}
@@ -211,17 +212,19 @@ func loadCollectionSpec(f *internal.SafeELFFile, rd io.ReaderAt) (*CollectionSpe
 	}, nil
 }
 
-// loadObjectTypes reads the object's BTF and .BTF.ext. An object without
-// .BTF is fine: it has no types and no ext infos.
-func loadObjectTypes(rd io.ReaderAt) (*btf.Spec, *btf.ExtInfos, error) {
-	spec, extInfo, err := btf.LoadSpecAndExtInfosFromReader(rd)
+// loadObjectTypes reads the object's BTF and .BTF.ext from the parsed
+// file, which btf would otherwise parse again. An object without .BTF is
+// fine: it has no types and no ext infos.
+func loadObjectTypes(f *internal.SafeELFFile) (*btf.Spec, *btf.ExtInfos, error) {
+	spec, extInfo, err := btfinternal.LoadSpecAndExtInfosFromELF(f)
 	if errors.Is(err, btf.ErrNotFound) {
 		return nil, nil, nil
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	return spec, extInfo, nil
+	ext, _ := extInfo.(*btf.ExtInfos) // nil without .BTF.ext
+	return spec.(*btf.Spec), ext, nil
 }
 
 // classifySections decides what each section is (ELF.md §2) and reads the

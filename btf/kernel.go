@@ -9,8 +9,8 @@ import (
 	"sync"
 
 	"github.com/bpfcore/ebpf/internal"
+	"github.com/bpfcore/ebpf/internal/btfinternal"
 	"github.com/bpfcore/ebpf/internal/kallsyms"
-	"github.com/bpfcore/ebpf/internal/kernelbtf"
 )
 
 // The kernel's BTF, parsed once per process until FlushKernelSpec.
@@ -22,7 +22,7 @@ var kernelBTF struct {
 
 // cachedSpec is the BTF of vmlinux or of one module, held twice: once for
 // the copies LoadKernelSpec hands out and once for the library's own
-// lookups, which only read (see internal/kernelbtf).
+// lookups, which only read (see internal/btfinternal).
 type cachedSpec struct {
 	// pristine is never looked into: Copy deep copies every type decoded
 	// so far, and with nothing decoded a copy only shares the raw bytes.
@@ -43,7 +43,7 @@ func (c *cachedSpec) sharedSpec() *Spec {
 }
 
 func init() {
-	kernelbtf.Kernel = func() (any, error) {
+	btfinternal.KernelSpec = func() (any, error) {
 		kernelBTF.Lock()
 		defer kernelBTF.Unlock()
 
@@ -53,7 +53,7 @@ func init() {
 		}
 		return c.sharedSpec(), nil
 	}
-	kernelbtf.Module = func(name string) (any, error) {
+	btfinternal.KernelModuleSpec = func(name string) (any, error) {
 		kernelBTF.Lock()
 		defer kernelBTF.Unlock()
 

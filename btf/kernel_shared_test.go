@@ -6,12 +6,12 @@ import (
 
 	"github.com/go-quicktest/qt"
 
-	"github.com/bpfcore/ebpf/internal/kernelbtf"
+	"github.com/bpfcore/ebpf/internal/btfinternal"
 )
 
 func sharedKernelSpecForTest(tb testing.TB) *Spec {
 	tb.Helper()
-	spec, err := kernelbtf.Kernel()
+	spec, err := btfinternal.KernelSpec()
 	qt.Assert(tb, qt.IsNil(err))
 	return spec.(*Spec)
 }
@@ -49,9 +49,9 @@ func TestSharedKernelSpec(t *testing.T) {
 func TestSharedKernelModuleSpec(t *testing.T) {
 	requireKernelBTF(t)
 
-	_, err := kernelbtf.Module("../vmlinux")
+	_, err := btfinternal.KernelModuleSpec("../vmlinux")
 	qt.Assert(t, qt.IsNotNil(err))
 
-	_, err = kernelbtf.Module("no_such_module_here")
+	_, err = btfinternal.KernelModuleSpec("no_such_module_here")
 	qt.Assert(t, qt.ErrorIs(err, fs.ErrNotExist))
 }
