@@ -118,35 +118,19 @@ type btfExtHeader struct {
 
 // parseBTFExtHeader decodes and validates the header at the start of data.
 func parseBTFExtHeader(data []byte, bo binary.ByteOrder) (*btfExtHeader, error) {
-	if len(data) < btfExtHeaderLen {
-		return nil, fmt.Errorf("header: %d bytes is too short for a .BTF.ext header", len(data))
+	hdrLen, err := parseBTFPreamble(data, bo, btfExtHeaderLen, ".BTF.ext", "section")
+	if err != nil {
+		return nil, err
 	}
 
 	hdr := &btfExtHeader{
-		Magic:       bo.Uint16(data[0:]),
-		Version:     data[2],
-		Flags:       data[3],
-		HdrLen:      bo.Uint32(data[4:]),
+		Magic:       btfMagic,
+		Version:     1,
+		HdrLen:      hdrLen,
 		FuncInfoOff: bo.Uint32(data[8:]),
 		FuncInfoLen: bo.Uint32(data[12:]),
 		LineInfoOff: bo.Uint32(data[16:]),
 		LineInfoLen: bo.Uint32(data[20:]),
-	}
-
-	if hdr.Magic != btfMagic {
-		return nil, fmt.Errorf("header: magic %#04x is not %#04x", hdr.Magic, btfMagic)
-	}
-	if hdr.Version != 1 {
-		return nil, fmt.Errorf("header: unsupported version %d", hdr.Version)
-	}
-	if hdr.Flags != 0 {
-		return nil, fmt.Errorf("header: unsupported flags %#x", hdr.Flags)
-	}
-	if hdr.HdrLen < btfExtHeaderLen {
-		return nil, fmt.Errorf("header: length %d is shorter than %d", hdr.HdrLen, btfExtHeaderLen)
-	}
-	if uint64(hdr.HdrLen) > uint64(len(data)) {
-		return nil, fmt.Errorf("header: length %d exceeds the %d bytes of the section", hdr.HdrLen, len(data))
 	}
 
 	// A longer header has the CO-RE relocation fields (LLVM 10 and later

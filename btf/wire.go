@@ -291,36 +291,21 @@ func trailerLen(kind btfKind, vlen int) int {
 // byte order bo. It checks magic, version, flags and that both sections lie
 // within raw.
 func parseBTFHeader(raw []byte, bo binary.ByteOrder) (*btfHeader, error) {
-	if len(raw) < btfHeaderLen {
-		return nil, fmt.Errorf("header: %d bytes is too short for a BTF header", len(raw))
+	hdrLen, err := parseBTFPreamble(raw, bo, btfHeaderLen, "BTF", "blob")
+	if err != nil {
+		return nil, err
 	}
 
 	hdr := &btfHeader{
-		Magic:     bo.Uint16(raw[0:]),
-		Version:   raw[2],
-		Flags:     raw[3],
-		HdrLen:    bo.Uint32(raw[4:]),
+		Magic:     btfMagic,
+		Version:   1,
+		HdrLen:    hdrLen,
 		TypeOff:   bo.Uint32(raw[8:]),
 		TypeLen:   bo.Uint32(raw[12:]),
 		StringOff: bo.Uint32(raw[16:]),
 		StringLen: bo.Uint32(raw[20:]),
 	}
 
-	if hdr.Magic != btfMagic {
-		return nil, fmt.Errorf("header: magic %#04x is not %#04x", hdr.Magic, btfMagic)
-	}
-	if hdr.Version != 1 {
-		return nil, fmt.Errorf("header: unsupported version %d", hdr.Version)
-	}
-	if hdr.Flags != 0 {
-		return nil, fmt.Errorf("header: unsupported flags %#x", hdr.Flags)
-	}
-	if hdr.HdrLen < btfHeaderLen {
-		return nil, fmt.Errorf("header: length %d is shorter than %d", hdr.HdrLen, btfHeaderLen)
-	}
-	if uint64(hdr.HdrLen) > uint64(len(raw)) {
-		return nil, fmt.Errorf("header: length %d exceeds the %d bytes of the blob", hdr.HdrLen, len(raw))
-	}
 	for i, b := range raw[btfHeaderLen:hdr.HdrLen] {
 		if b != 0 {
 			return nil, fmt.Errorf("header: unsupported non-zero byte at offset %d", btfHeaderLen+i)
@@ -338,6 +323,34 @@ func parseBTFHeader(raw []byte, bo binary.ByteOrder) (*btfHeader, error) {
 	}
 
 	return hdr, nil
+}
+
+// parseBTFPreamble checks the fields struct btf_header and struct
+// btf_ext_header both start with: the BTF magic in byte order bo, version 1,
+// no flags, and a header length of at least minLen that fits in data. name
+// says which header it is ("BTF", ".BTF.ext") and container what data is
+// ("blob", "section"), for the errors.
+//
+// It returns the header length, or an error starting with "header: ".
+func parseBTFPreamble(data []byte, bo binary.ByteOrder, minLen uint32, name, container string) (uint32, error) {
+	if uint64(len(data)) < uint64(minLen) {
+		return 0, fmt.Errorf("header: %d bytes is too short for a %s header", len(data), name)
+	}
+
+	magic, version, flags, hdrLen := bo.Uint16(data[0:]), data[2], data[3], bo.Uint32(data[4:])
+	switch {
+	case magic != btfMagic:
+		return 0, fmt.Errorf("header: magic %#04x is not %#04x", magic, btfMagic)
+	case version != 1:
+		return 0, fmt.Errorf("header: unsupported version %d", version)
+	case flags != 0:
+		return 0, fmt.Errorf("header: unsupported flags %#x", flags)
+	case hdrLen < minLen:
+		return 0, fmt.Errorf("header: length %d is shorter than %d", hdrLen, minLen)
+	case uint64(hdrLen) > uint64(len(data)):
+		return 0, fmt.Errorf("header: length %d exceeds the %d bytes of the %s", hdrLen, len(data), container)
+	}
+	return hdrLen, nil
 }
 
 // guessRawBTFByteOrder returns the byte order in which the first two bytes of
