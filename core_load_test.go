@@ -272,37 +272,47 @@ func TestCOREPoisonedCollection(t *testing.T) {
 // relocs_read returns 0 against relocs_read_tgt.
 func TestCORERelocsCollections(t *testing.T) {
 	testutils.RequirePrivileges(t)
+	testCORERelocsObjects(t, func(object string) string {
+		return testutils.NativeFile(t, "btf/testdata/"+object+"-%s.elf")
+	})
+}
 
+// testCORERelocsObjects loads the relocs, relocs_read and relocs_read_tgt
+// objects that path names, in native byte order: against their own BTF
+// every relocs program but err_* returns 0 (err_* fail as ambiguous), and
+// every relocs_read program returns 0 against relocs_read_tgt's BTF.
+func testCORERelocsObjects(t *testing.T, path func(object string) string) {
 	t.Run("relocs", func(t *testing.T) {
-		spec := coreCollectionSpec(t, testutils.NativeFile(t, "btf/testdata/relocs-%s.elf"))
-		for name, progSpec := range spec.Programs {
-			t.Run(name, func(t *testing.T) {
-				prog, err := NewProgramWithOptions(progSpec, ProgramOptions{KernelTypes: spec.Types})
-				if strings.HasPrefix(name, "err_") {
-					qt.Assert(t, qt.ErrorMatches(err, ".*ambiguous relocation.*"))
-					return
-				}
-				qt.Assert(t, qt.IsNil(err))
-				defer prog.Close()
-				ret, _, err := prog.Test(make([]byte, 14))
-				qt.Assert(t, qt.IsNil(err))
-				qt.Assert(t, qt.Equals(ret, 0), qt.Commentf("failed check at line %d of relocs.c", ret))
-			})
-		}
+		spec := coreCollectionSpec(t, path("relocs"))
+		runCOREChecks(t, spec, spec.Types)
 	})
 
 	t.Run("relocs_read", func(t *testing.T) {
-		spec := coreCollectionSpec(t, testutils.NativeFile(t, "btf/testdata/relocs_read-%s.elf"))
-		target, err := btf.LoadSpec(testutils.NativeFile(t, "btf/testdata/relocs_read_tgt-%s.elf"))
+		spec := coreCollectionSpec(t, path("relocs_read"))
+		target, err := btf.LoadSpec(path("relocs_read_tgt"))
 		qt.Assert(t, qt.IsNil(err))
-
-		prog, err := NewProgramWithOptions(spec.Programs["reads"], ProgramOptions{KernelTypes: target})
-		qt.Assert(t, qt.IsNil(err))
-		defer prog.Close()
-		ret, _, err := prog.Test(make([]byte, 14))
-		qt.Assert(t, qt.IsNil(err))
-		qt.Assert(t, qt.Equals(ret, 0), qt.Commentf("failed check at line %d of relocs_read.c", ret))
+		runCOREChecks(t, spec, target)
 	})
+}
+
+// runCOREChecks loads every program of spec against target and runs it: it
+// must return 0, else the number is the source line of the failed check.
+// Programs named err_* must fail to load with an ambiguous relocation.
+func runCOREChecks(t *testing.T, spec *CollectionSpec, target *btf.Spec) {
+	for name, progSpec := range spec.Programs {
+		t.Run(name, func(t *testing.T) {
+			prog, err := NewProgramWithOptions(progSpec, ProgramOptions{KernelTypes: target})
+			if strings.HasPrefix(name, "err_") {
+				qt.Assert(t, qt.ErrorMatches(err, ".*ambiguous relocation.*"))
+				return
+			}
+			qt.Assert(t, qt.IsNil(err))
+			defer prog.Close()
+			ret, _, err := prog.Test(make([]byte, 14))
+			qt.Assert(t, qt.IsNil(err))
+			qt.Assert(t, qt.Equals(ret, 0), qt.Commentf("failed check at line %d of the source", ret))
+		})
+	}
 }
 
 func TestBadRelocationError(t *testing.T) {
@@ -328,8 +338,7 @@ func TestBadRelocationError(t *testing.T) {
 }
 
 // TestCORERelocsReference loads the reference's relocs objects, compiled
-// from its own sources: against their own BTF every program but err_*
-// returns 0, and relocs_read returns 0 against relocs_read_tgt.
+// from its own sources, as TestCORERelocsCollections does ours.
 func TestCORERelocsReference(t *testing.T) {
 	testutils.RequirePrivileges(t)
 	dir := filepath.Join("..", "shared", "corpus", "reference", "btf")
@@ -340,38 +349,7 @@ func TestCORERelocsReference(t *testing.T) {
 	if bo := binary.ByteOrder(internal.NativeEndian); bo == binary.BigEndian {
 		suffix = "eb"
 	}
-
-	t.Run("relocs", func(t *testing.T) {
-		spec := coreCollectionSpec(t, filepath.Join(dir, "relocs-"+suffix+".elf"))
-		for name, progSpec := range spec.Programs {
-			t.Run(name, func(t *testing.T) {
-				prog, err := NewProgramWithOptions(progSpec, ProgramOptions{KernelTypes: spec.Types})
-				if strings.HasPrefix(name, "err_") {
-					qt.Assert(t, qt.ErrorMatches(err, ".*ambiguous relocation.*"))
-					return
-				}
-				qt.Assert(t, qt.IsNil(err))
-				defer prog.Close()
-				ret, _, err := prog.Test(make([]byte, 14))
-				qt.Assert(t, qt.IsNil(err))
-				qt.Assert(t, qt.Equals(ret, 0), qt.Commentf("failed check at line %d", ret))
-			})
-		}
-	})
-
-	t.Run("relocs_read", func(t *testing.T) {
-		spec := coreCollectionSpec(t, filepath.Join(dir, "relocs_read-"+suffix+".elf"))
-		target, err := btf.LoadSpec(filepath.Join(dir, "relocs_read_tgt-"+suffix+".elf"))
-		qt.Assert(t, qt.IsNil(err))
-		for name, progSpec := range spec.Programs {
-			t.Run(name, func(t *testing.T) {
-				prog, err := NewProgramWithOptions(progSpec, ProgramOptions{KernelTypes: target})
-				qt.Assert(t, qt.IsNil(err))
-				defer prog.Close()
-				ret, _, err := prog.Test(make([]byte, 14))
-				qt.Assert(t, qt.IsNil(err))
-				qt.Assert(t, qt.Equals(ret, 0), qt.Commentf("failed check at line %d", ret))
-			})
-		}
+	testCORERelocsObjects(t, func(object string) string {
+		return filepath.Join(dir, object+"-"+suffix+".elf")
 	})
 }
