@@ -31,6 +31,18 @@ func probeMapCreate(attr *sys.MapCreateAttr) error {
 	return fd.Close()
 }
 
+// probeMapFlags probes whether the kernel knows a map flag by creating a
+// one-element map of type typ with 4-byte keys and values and that flag.
+func probeMapFlags(typ sys.MapType, flags sys.MapFlags) error {
+	return probeMapCreate(&sys.MapCreateAttr{
+		MapType:    typ,
+		KeySize:    4,
+		ValueSize:  4,
+		MaxEntries: 1,
+		MapFlags:   flags,
+	})
+}
+
 // haveNestedMaps reports whether the kernel has map-of-maps. The probe
 // passes an invalid inner map fd: a kernel that knows the type complains
 // about the fd (EBADF), an older one about the type (EINVAL).
@@ -58,49 +70,25 @@ var haveNestedMaps = internal.NewFeatureTest("nested maps", "4.12", func() error
 // BPF_F_RDONLY_PROG / BPF_F_WRONLY_PROG and BPF_MAP_FREEZE, which arrived
 // together.
 var haveMapMutabilityModifiers = internal.NewFeatureTest("read- and write-only maps", "5.2", func() error {
-	return probeMapCreate(&sys.MapCreateAttr{
-		MapType:    sys.BPF_MAP_TYPE_ARRAY,
-		KeySize:    4,
-		ValueSize:  4,
-		MaxEntries: 1,
-		MapFlags:   unix.BPF_F_RDONLY_PROG,
-	})
+	return probeMapFlags(sys.BPF_MAP_TYPE_ARRAY, unix.BPF_F_RDONLY_PROG)
 })
 
 // haveMmapableMaps reports whether array maps can be mmap'ed
 // (BPF_F_MMAPABLE).
 var haveMmapableMaps = internal.NewFeatureTest("mmapable maps", "5.5", func() error {
-	return probeMapCreate(&sys.MapCreateAttr{
-		MapType:    sys.BPF_MAP_TYPE_ARRAY,
-		KeySize:    4,
-		ValueSize:  4,
-		MaxEntries: 1,
-		MapFlags:   unix.BPF_F_MMAPABLE,
-	})
+	return probeMapFlags(sys.BPF_MAP_TYPE_ARRAY, unix.BPF_F_MMAPABLE)
 })
 
 // haveInnerMaps reports whether the kernel knows BPF_F_INNER_MAP, which lets
 // inner maps of an array-of-maps differ in MaxEntries.
 var haveInnerMaps = internal.NewFeatureTest("inner maps", "5.10", func() error {
-	return probeMapCreate(&sys.MapCreateAttr{
-		MapType:    sys.BPF_MAP_TYPE_ARRAY,
-		KeySize:    4,
-		ValueSize:  4,
-		MaxEntries: 1,
-		MapFlags:   unix.BPF_F_INNER_MAP,
-	})
+	return probeMapFlags(sys.BPF_MAP_TYPE_ARRAY, unix.BPF_F_INNER_MAP)
 })
 
 // haveNoPreallocMaps reports whether hash maps can be created without
 // preallocating their elements (BPF_F_NO_PREALLOC).
 var haveNoPreallocMaps = internal.NewFeatureTest("prealloc maps", "4.6", func() error {
-	return probeMapCreate(&sys.MapCreateAttr{
-		MapType:    sys.BPF_MAP_TYPE_HASH,
-		KeySize:    4,
-		ValueSize:  4,
-		MaxEntries: 1,
-		MapFlags:   unix.BPF_F_NO_PREALLOC,
-	})
+	return probeMapFlags(sys.BPF_MAP_TYPE_HASH, unix.BPF_F_NO_PREALLOC)
 })
 
 // haveBatchAPI reports whether the kernel has the BPF_MAP_*_BATCH commands.
