@@ -195,7 +195,7 @@ func (ins Instruction) WithMetadata(meta Metadata) Instruction {
 // WithSymbol returns a copy of ins that defines the symbol name: the target
 // of jumps and calls referencing name, or the entry of a function.
 func (ins Instruction) WithSymbol(name string) Instruction {
-	ins.Metadata.Set(symbolMeta{}, nonEmpty(name))
+	ins.Metadata.setString(symbolMeta{}, name)
 	return ins
 }
 
@@ -208,21 +208,19 @@ func (ins Instruction) Sym(name string) Instruction {
 
 // Symbol returns the symbol ins defines, or "".
 func (ins Instruction) Symbol() string {
-	sym, _ := ins.Metadata.Get(symbolMeta{}).(string)
-	return sym
+	return ins.Metadata.getString(symbolMeta{})
 }
 
 // WithReference returns a copy of ins that refers to ref: the target of a
 // jump or call, or a map to be associated.
 func (ins Instruction) WithReference(ref string) Instruction {
-	ins.Metadata.Set(referenceMeta{}, nonEmpty(ref))
+	ins.Metadata.setString(referenceMeta{}, ref)
 	return ins
 }
 
 // Reference returns the symbol ins refers to, or "".
 func (ins Instruction) Reference() string {
-	ref, _ := ins.Metadata.Get(referenceMeta{}).(string)
-	return ref
+	return ins.Metadata.getString(referenceMeta{})
 }
 
 // Map returns the map associated with ins by AssociateMap, or nil.
@@ -242,13 +240,4 @@ func (ins Instruction) WithSource(src fmt.Stringer) Instruction {
 func (ins Instruction) Source() fmt.Stringer {
 	src, _ := ins.Metadata.Get(sourceMeta{}).(fmt.Stringer)
 	return src
-}
-
-// nonEmpty turns "" into nil so that setting an empty name removes it from
-// the metadata instead of storing it.
-func nonEmpty(s string) interface{} {
-	if s == "" {
-		return nil
-	}
-	return s
 }
