@@ -445,26 +445,16 @@ func TestMarshalErrors(t *testing.T) {
 
 func BenchmarkMarshaler(b *testing.B) {
 	spec := loadVmlinuxForMarshal(b)
-	types := specTypes(b, spec)[:100]
-
-	b.ReportAllocs()
-	for b.Loop() {
-		var builder Builder
-		for _, typ := range types {
-			if _, err := builder.Add(typ); err != nil {
-				b.Fatal(err)
-			}
-		}
-		if _, err := builder.Marshal(nil, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchmarkBuild(b, specTypes(b, spec)[:100])
 }
 
 func BenchmarkBuildVmlinux(b *testing.B) {
 	spec := loadVmlinuxForMarshal(b)
-	types := specTypes(b, spec)
+	benchmarkBuild(b, specTypes(b, spec))
+}
 
+// benchmarkBuild adds types to a new Builder and marshals it.
+func benchmarkBuild(b *testing.B, types []Type) {
 	b.ReportAllocs()
 	for b.Loop() {
 		var builder Builder
