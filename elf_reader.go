@@ -53,7 +53,7 @@ func LoadCollectionSpecFromReader(rd io.ReaderAt) (*CollectionSpec, error) {
 	if err != nil {
 		return nil, err
 	}
-	return loadCollectionSpec(f, rd)
+	return loadCollectionSpec(f)
 }
 
 // elfSectionKind says what the reader makes of an ELF section.
@@ -157,7 +157,7 @@ type relSection struct {
 }
 
 // loadCollectionSpec runs the phases of ELF.md §1 in order.
-func loadCollectionSpec(f *internal.SafeELFFile, rd io.ReaderAt) (*CollectionSpec, error) {
+func loadCollectionSpec(f *internal.SafeELFFile) (*CollectionSpec, error) {
 	if f.Machine != elf.EM_NONE && f.Machine != elf.EM_BPF {
 		return nil, fmt.Errorf("unexpected machine type for BPF ELF: %s", f.Machine)
 	}
