@@ -150,6 +150,30 @@ func TestBatch(t *testing.T) {
 	qt.Assert(t, qt.IsNil(sys.MapDeleteBatch(&del)))
 	_, err = lookupValue(m, 1)
 	qt.Assert(t, qt.ErrorIs(err, unix.ENOENT))
+
+	update.Count = 3
+	qt.Assert(t, qt.IsNil(sys.MapUpdateBatch(&update)))
+	clear(outKeys)
+	clear(outValues)
+	lookupAndDelete := sys.MapLookupAndDeleteBatchAttr{
+		MapFd:    m.Uint(),
+		OutBatch: sys.NewPointer(unsafe.Pointer(&outBatch)),
+		Keys:     sys.NewPointer(unsafe.Pointer(&outKeys[0])),
+		Values:   sys.NewPointer(unsafe.Pointer(&outValues[0])),
+		Count:    10,
+	}
+	err = sys.MapLookupAndDeleteBatch(&lookupAndDelete)
+	qt.Assert(t, qt.ErrorIs(err, unix.ENOENT), qt.Commentf("the whole map fits in one batch"))
+	qt.Assert(t, qt.Equals(lookupAndDelete.Count, 3))
+	clear(got)
+	for i := range lookupAndDelete.Count {
+		got[outKeys[i]] = outValues[i]
+	}
+	qt.Assert(t, qt.DeepEquals(got, map[uint32]uint64{1: 10, 2: 20, 3: 30}))
+	for _, key := range keys {
+		_, err = lookupValue(m, key)
+		qt.Assert(t, qt.ErrorIs(err, unix.ENOENT), qt.Commentf("key %d", key))
+	}
 }
 
 var lookupValue = lookup
