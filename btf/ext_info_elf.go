@@ -1,9 +1,7 @@
 package btf
 
 import (
-	"debug/elf"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 
@@ -22,17 +20,7 @@ func LoadSpecAndExtInfosFromReader(rd io.ReaderAt) (*Spec, *ExtInfos, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-
-	spec, err := loadSpecFromSafeELF(file)
-	if err != nil {
-		return nil, nil, err
-	}
-
-	extInfos, err := loadExtInfosFromELF(file, spec)
-	if err != nil {
-		return nil, nil, err
-	}
-	return spec, extInfos, nil
+	return loadSpecAndExtInfosFromELF(file)
 }
 
 // loadSpecFromSafeELF is loadSpecFromELFFile, turning panics of debug/elf
@@ -59,16 +47,9 @@ func loadExtInfosFromELF(file *internal.SafeELFFile, spec *Spec) (_ *ExtInfos, e
 	if section == nil {
 		return nil, nil
 	}
-	if section.Flags&elf.SHF_COMPRESSED != 0 {
-		return nil, errors.New("section .BTF.ext: compressed ext infos are not supported")
-	}
-	if section.Type == elf.SHT_NOBITS {
-		return nil, errors.New("section .BTF.ext: has no data (NOBITS)")
-	}
-
-	data, err := section.Data()
+	data, err := sectionData(section, "compressed ext infos are not supported")
 	if err != nil {
-		return nil, fmt.Errorf("section .BTF.ext: %w", err)
+		return nil, err
 	}
 
 	infos, err := loadExtInfos(data, file.ByteOrder, spec)

@@ -2,7 +2,6 @@ package btf
 
 import (
 	"debug/elf"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -64,16 +63,9 @@ func loadSpecFromELFFile(file *elf.File) (*Spec, error) {
 	if btfSection == nil {
 		return nil, fmt.Errorf("ELF has no .BTF section: %w", ErrNotFound)
 	}
-	if btfSection.Flags&elf.SHF_COMPRESSED != 0 {
-		return nil, errors.New("section .BTF: compressed BTF is not supported")
-	}
-	if btfSection.Type == elf.SHT_NOBITS {
-		return nil, errors.New("section .BTF: has no data (NOBITS)")
-	}
-
-	raw, err := btfSection.Data()
+	raw, err := sectionData(btfSection, "compressed BTF is not supported")
 	if err != nil {
-		return nil, fmt.Errorf("section .BTF: %w", err)
+		return nil, err
 	}
 
 	spec, err := loadRawSpec(raw, file.ByteOrder, nil)
@@ -85,6 +77,25 @@ func loadSpecFromELFFile(file *elf.File) (*Spec, error) {
 		return nil, err
 	}
 	return spec, nil
+}
+
+// sectionData returns the contents of sec, one of the sections btf parses
+// (.BTF, .BTF.ext). It returns an error naming the section if sec can't be
+// read, has no data in the file, or is compressed, which btf doesn't
+// support; compressed is the text of that error.
+func sectionData(sec *elf.Section, compressed string) ([]byte, error) {
+	if sec.Flags&elf.SHF_COMPRESSED != 0 {
+		return nil, fmt.Errorf("section %s: %s", sec.Name, compressed)
+	}
+	if sec.Type == elf.SHT_NOBITS {
+		return nil, fmt.Errorf("section %s: has no data (NOBITS)", sec.Name)
+	}
+
+	data, err := sec.Data()
+	if err != nil {
+		return nil, fmt.Errorf("section %s: %w", sec.Name, err)
+	}
+	return data, nil
 }
 
 // fixupDatasecs decodes every Datasec of an ELF's BTF and fills in what the
