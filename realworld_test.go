@@ -539,6 +539,7 @@ func bpfELFAt(data []byte, start int) (int, bool) {
 	}
 	return int(end), true
 }
+
 func TestRealWorldEmbeddedObjects(t *testing.T) {
 	obj, err := os.ReadFile(testutils.NativeFile(t, "testdata/loader-%s.elf"))
 	qt.Assert(t, qt.IsNil(err))
