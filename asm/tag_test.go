@@ -6,15 +6,13 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
-	"os"
 	"testing"
 
 	"github.com/go-quicktest/qt"
-	"golang.org/x/sys/unix"
 
 	"github.com/bpfcore/ebpf/asm"
 	"github.com/bpfcore/ebpf/internal/sys"
+	"github.com/bpfcore/ebpf/internal/testutils"
 )
 
 // tagPrograms are loaded into the kernel to compare tags: a plain program,
@@ -46,9 +44,8 @@ func tagPrograms(mapFD int) map[string]asm.Instructions {
 // kernel reports with the SHA-1 and SHA-256 tags. Kernels before 6.18 must
 // match SHA-1, later ones SHA-256.
 func TestTagMatchesKernel(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("loading programs needs root")
-	}
+	testutils.RequirePrivileges(t)
+	testutils.CheckFDLeaks(t)
 
 	mapFD, err := sys.MapCreate(&sys.MapCreateAttr{
 		MapType:    sys.BPF_MAP_TYPE_ARRAY,
@@ -56,13 +53,10 @@ func TestTagMatchesKernel(t *testing.T) {
 		ValueSize:  8,
 		MaxEntries: 1,
 	})
-	if errors.Is(err, unix.EPERM) {
-		t.Skip("bpf(2) not permitted:", err)
-	}
 	qt.Assert(t, qt.IsNil(err))
 	defer mapFD.Close()
 
-	sha256Kernel := kernelAtLeast(t, 6, 18)
+	sha256Kernel := !testutils.IsKernelLessThan(t, "6.18")
 	for name, insns := range tagPrograms(mapFD.Int()) {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
@@ -108,28 +102,6 @@ func loadAndTag(t *testing.T, insns []byte) string {
 	var info sys.ProgInfo
 	qt.Assert(t, qt.IsNil(sys.ObjInfo(fd, &info)))
 	return hex.EncodeToString(info.Tag[:])
-}
-
-// kernelAtLeast reports whether the running kernel is major.minor or newer.
-func kernelAtLeast(t *testing.T, major, minor int) bool {
-	t.Helper()
-	var uts unix.Utsname
-	qt.Assert(t, qt.IsNil(unix.Uname(&uts)))
-	var maj, min int
-	for i, part := 0, 0; i < len(uts.Release) && part < 2; i++ {
-		c := uts.Release[i]
-		switch {
-		case c >= '0' && c <= '9' && part == 0:
-			maj = maj*10 + int(c-'0')
-		case c >= '0' && c <= '9':
-			min = min*10 + int(c-'0')
-		case c == '.':
-			part++
-		default:
-			part = 2
-		}
-	}
-	return maj > major || (maj == major && min >= minor)
 }
 
 // hostByteOrder returns binary.LittleEndian or binary.BigEndian, whichever
