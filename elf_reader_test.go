@@ -917,6 +917,7 @@ func newELFPatch(tb testing.TB, path string) *elfPatch {
 // Offsets of fields in Elf64_Shdr and Elf64_Sym.
 const (
 	shType      = 4
+	shOffset    = 24
 	shSize      = 32
 	shAddralign = 48
 	shEntsize   = 56
@@ -1059,6 +1060,21 @@ func TestLoadCollectionSpecMalformed(t *testing.T) {
 			[]string{"duplicate program name asm_relocation"}, nil},
 		{"duplicate symbol in section", "testdata/errors-el.elf", func(p *elfPatch) { p.renameSymbol("poisoned_double", "poisoned_single") },
 			[]string{"section socket", "duplicate Symbol poisoned_single"}, nil},
+		{"program section beyond the end of the file", loader, func(p *elfPatch) {
+			p.put(p.sectionHeader("xdp")+shOffset, 8, uint64(len(p.data)-8))
+		}, []string{"load programs", "section xdp", "read contents"}, nil},
+		{"relocation section beyond the end of the file", loader, func(p *elfPatch) {
+			p.put(p.sectionHeader(".relxdp")+shOffset, 8, uint64(len(p.data)-16))
+		}, []string{"load relocations", `section "xdp"`, "relocation section .relxdp", "read contents"}, nil},
+		{"data section beyond the end of the file", loader, func(p *elfPatch) {
+			p.put(p.sectionHeader(".rodata")+shOffset, 8, uint64(len(p.data)-4))
+		}, []string{"load data sections", "data section .rodata", "read contents"}, nil},
+		{"license beyond the end of the file", loader, func(p *elfPatch) {
+			p.put(p.sectionHeader("license")+shOffset, 8, uint64(len(p.data)-2))
+		}, []string{"section license", "read contents"}, nil},
+		{"BTF map section beyond the end of the file", loader, func(p *elfPatch) {
+			p.put(p.sectionHeader(".maps")+shOffset, 8, uint64(len(p.data)-8))
+		}, []string{"load BTF maps", "section .maps", "read contents"}, nil},
 		{"undecodable instructions", loader, func(p *elfPatch) { p.put(p.sectionHeader("xdp")+shSize, 8, 0xe8-4) },
 			[]string{"section xdp", "decode instructions"}, nil},
 		{"call without symbol", loader, func(p *elfPatch) { p.put(int(p.file.Section("xdp").Offset)+0x98+4, 4, 5) },
