@@ -3,6 +3,7 @@ package ebpf
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -350,6 +351,57 @@ func TestCollectionLoadAndAssignStaticProgramArray(t *testing.T) {
 	objs.TailMain.Close()
 	objs.ProgArray.Close()
 	names.requireGone(t)
+}
+
+// TestCollectionLoadsEachObjectOnce asks for objects that other requested
+// objects need too: each is created once, and the arrays hold the very
+// objects assigned.
+func TestCollectionLoadsEachObjectOnce(t *testing.T) {
+	testutils.RequirePrivileges(t)
+	testutils.CheckFDLeaks(t)
+
+	spec := loadTestdataSpec(t, "btf_map_init")
+	names := nameKernelObjects(t, spec)
+
+	var objs struct {
+		Tail1     *Program `ebpf:"tail_1"`
+		TailMain  *Program `ebpf:"tail_main"`
+		ProgArray *Map     `ebpf:"prog_array_init"`
+		Outer     *Map     `ebpf:"outer_map_init"`
+		Inner     *Map     `ebpf:"inner_map"`
+	}
+	qt.Assert(t, qt.IsNil(spec.LoadAndAssign(&objs, nil)))
+	qt.Check(t, qt.DeepEquals(names.live(t), []string{
+		"map inner_map",
+		"map outer_map_init",
+		"map prog_array_init",
+		"program tail_1",
+		"program tail_main",
+	}))
+
+	var slot *Program
+	qt.Assert(t, qt.IsNil(objs.ProgArray.Lookup(uint32(1), &slot)))
+	qt.Check(t, qt.Equals(programID(t, slot), programID(t, objs.Tail1)))
+	slot.Close()
+
+	var inner *Map
+	qt.Assert(t, qt.IsNil(objs.Outer.Lookup(uint32(1), &inner)))
+	qt.Check(t, qt.Equals(mapID(t, inner), mapID(t, objs.Inner)))
+	inner.Close()
+
+	for _, c := range []io.Closer{objs.Tail1, objs.TailMain, objs.ProgArray, objs.Outer, objs.Inner} {
+		qt.Check(t, qt.IsNil(c.Close()))
+	}
+	names.requireGone(t)
+}
+
+func programID(tb testing.TB, p *Program) ProgramID {
+	tb.Helper()
+	info, err := p.Info()
+	qt.Assert(tb, qt.IsNil(err))
+	id, ok := info.ID()
+	qt.Assert(tb, qt.IsTrue(ok))
+	return id
 }
 
 func TestCollectionProgramArrayMustBeAssigned(t *testing.T) {
