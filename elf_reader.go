@@ -172,8 +172,15 @@ func loadCollectionSpec(f *internal.SafeELFFile) (*CollectionSpec, error) {
 		return nil, err
 	}
 
-	var err error
-	r.types, r.extInfo, err = loadObjectTypes(f)
+	// btf lays out data sections from the symbols as well: it gets the
+	// ones read here instead of reading the table a second time.
+	symbols, err := f.Symbols()
+	if err != nil {
+		return nil, fmt.Errorf("load symbols: %w", err)
+	}
+	r.symbols = symbols
+
+	r.types, r.extInfo, err = loadObjectTypes(f, symbols)
 	if err != nil {
 		return nil, fmt.Errorf("load BTF: %w", err)
 	}
@@ -213,10 +220,10 @@ func loadCollectionSpec(f *internal.SafeELFFile) (*CollectionSpec, error) {
 }
 
 // loadObjectTypes reads the object's BTF and .BTF.ext from the parsed
-// file, which btf would otherwise parse again. An object without .BTF is
-// fine: it has no types and no ext infos.
-func loadObjectTypes(f *internal.SafeELFFile) (*btf.Spec, *btf.ExtInfos, error) {
-	spec, extInfo, err := btfinternal.LoadSpecAndExtInfosFromELF(f)
+// file and its symbols, which btf would otherwise read again. An object
+// without .BTF is fine: it has no types and no ext infos.
+func loadObjectTypes(f *internal.SafeELFFile, symbols []elf.Symbol) (*btf.Spec, *btf.ExtInfos, error) {
+	spec, extInfo, err := btfinternal.LoadSpecAndExtInfosFromELF(f, symbols)
 	if errors.Is(err, btf.ErrNotFound) {
 		return nil, nil, nil
 	}
@@ -358,13 +365,10 @@ func sectionData(sec *elf.Section) ([]byte, error) {
 	return data, nil
 }
 
-// assignSymbols files every named symbol under the section of interest that
-// defines it (ELF.md §3).
+// assignSymbols files every named symbol of r.symbols under the section of
+// interest that defines it (ELF.md §3).
 func (r *elfReader) assignSymbols() error {
-	symbols, err := r.file.Symbols()
-	if err != nil {
-		return fmt.Errorf("load symbols: %w", err)
-	}
+	symbols := r.symbols
 
 	// Two passes, so that all sections share one backing array.
 	keep := make([]bool, len(symbols))
@@ -397,8 +401,6 @@ func (r *elfReader) assignSymbols() error {
 			sec.symbols = sortedByOffset(sec.symbols, func(sym elf.Symbol) uint64 { return sym.Value })
 		}
 	}
-
-	r.symbols = symbols
 	return nil
 }
 

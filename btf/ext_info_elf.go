@@ -1,6 +1,7 @@
 package btf
 
 import (
+	"debug/elf"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -20,18 +21,18 @@ func LoadSpecAndExtInfosFromReader(rd io.ReaderAt) (*Spec, *ExtInfos, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return loadSpecAndExtInfosFromELF(file)
+	return loadSpecAndExtInfosFromELF(file, nil)
 }
 
 // loadSpecFromSafeELF is loadSpecFromELFFile, turning panics of debug/elf
 // into errors.
-func loadSpecFromSafeELF(file *internal.SafeELFFile) (spec *Spec, err error) {
+func loadSpecFromSafeELF(file *internal.SafeELFFile, symbols []elf.Symbol) (spec *Spec, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			spec, err = nil, fmt.Errorf("read ELF: malformed file: %v", r)
 		}
 	}()
-	return loadSpecFromELFFile(file.File)
+	return loadSpecFromELFFile(file.File, symbols)
 }
 
 // loadExtInfosFromELF parses the .BTF.ext section of file against spec, the

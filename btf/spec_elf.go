@@ -26,12 +26,12 @@ func loadSpecFromELF(rd io.ReaderAt) (spec *Spec, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("read ELF: %w", err)
 	}
-	return loadSpecFromELFFile(file)
+	return loadSpecFromELFFile(file, nil)
 }
 
 func init() {
-	btfinternal.LoadSpecAndExtInfosFromELF = func(file *internal.SafeELFFile) (any, any, error) {
-		spec, extInfos, err := loadSpecAndExtInfosFromELF(file)
+	btfinternal.LoadSpecAndExtInfosFromELF = func(file *internal.SafeELFFile, symbols []elf.Symbol) (any, any, error) {
+		spec, extInfos, err := loadSpecAndExtInfosFromELF(file, symbols)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -41,9 +41,11 @@ func init() {
 
 // loadSpecAndExtInfosFromELF is LoadSpecAndExtInfosFromReader for an ELF
 // that is parsed already: the ELF reader of package ebpf has it open, and
-// parsing it again cost about a tenth of the reader's allocations.
-func loadSpecAndExtInfosFromELF(file *internal.SafeELFFile) (*Spec, *ExtInfos, error) {
-	spec, err := loadSpecFromSafeELF(file)
+// parsing it again cost about a tenth of the reader's allocations. symbols
+// is the file's symbol table if the caller has read it (the reader has),
+// or nil to read it here if the layout of a data section needs it.
+func loadSpecAndExtInfosFromELF(file *internal.SafeELFFile, symbols []elf.Symbol) (*Spec, *ExtInfos, error) {
+	spec, err := loadSpecFromSafeELF(file, symbols)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -56,9 +58,11 @@ func loadSpecAndExtInfosFromELF(file *internal.SafeELFFile) (*Spec, *ExtInfos, e
 }
 
 // loadSpecFromELFFile parses the .BTF section of file and fixes up the layout
-// of its data sections. It returns an error wrapping ErrNotFound if there is
+// of its data sections, using symbols, the file's symbol table as
+// file.Symbols returns it, or reading that if symbols is nil and a data
+// section needs it. It returns an error wrapping ErrNotFound if there is
 // no .BTF section. The caller recovers from panics in debug/elf.
-func loadSpecFromELFFile(file *elf.File) (*Spec, error) {
+func loadSpecFromELFFile(file *elf.File, symbols []elf.Symbol) (*Spec, error) {
 	btfSection := file.Section(".BTF")
 	if btfSection == nil {
 		return nil, fmt.Errorf("ELF has no .BTF section: %w", ErrNotFound)
@@ -73,7 +77,7 @@ func loadSpecFromELFFile(file *elf.File) (*Spec, error) {
 		return nil, fmt.Errorf("section .BTF: %w", err)
 	}
 
-	if err := fixupDatasecs(spec, file); err != nil {
+	if err := fixupDatasecs(spec, file, symbols); err != nil {
 		return nil, err
 	}
 	return spec, nil
@@ -100,13 +104,14 @@ func sectionData(sec *elf.Section, compressed string) ([]byte, error) {
 
 // fixupDatasecs decodes every Datasec of an ELF's BTF and fills in what the
 // compiler leaves to the linker: the size of the section and the offsets of
-// its variables. Virtual sections get their own treatment: .kconfig is laid
-// out from its variables' types, .ksyms must only hold functions.
-func fixupDatasecs(spec *Spec, file *elf.File) error {
+// its variables, from symbols (nil: read from file when needed). Virtual
+// sections get their own treatment: .kconfig is laid out from its
+// variables' types, .ksyms must only hold functions.
+func fixupDatasecs(spec *Spec, file *elf.File, symbols []elf.Symbol) error {
 	spec.mu.Lock()
 	defer spec.mu.Unlock()
 
-	var symbols map[elfSymbol]uint32
+	var offsets map[elfSymbol]uint32
 	for i, off := range spec.raw.offsets {
 		if spec.raw.header(off).Kind() != kindDatasec {
 			continue
@@ -153,14 +158,14 @@ func fixupDatasecs(spec *Spec, file *elf.File) error {
 		}
 		ds.Size = uint32(sec.Size)
 
-		if len(ds.Vars) > 0 && symbols == nil {
-			if symbols, err = symbolOffsets(file); err != nil {
+		if len(ds.Vars) > 0 && offsets == nil {
+			if offsets, err = symbolOffsets(file, symbols); err != nil {
 				return err
 			}
 		}
 		for j := range ds.Vars {
 			name := ds.Vars[j].Type.TypeName()
-			offset, ok := symbols[elfSymbol{ds.Name, name}]
+			offset, ok := offsets[elfSymbol{ds.Name, name}]
 			if !ok {
 				return fmt.Errorf("data section %s: missing offset for symbol %s", ds.Name, name)
 			}
@@ -175,13 +180,16 @@ type elfSymbol struct {
 	name    string
 }
 
-// symbolOffsets indexes the values of the ELF's symbols by section and name.
-// Symbols in reserved sections (absolute, common, ...) and values that don't
-// fit the u32 offsets of BTF are skipped.
-func symbolOffsets(file *elf.File) (map[elfSymbol]uint32, error) {
-	symbols, err := file.Symbols()
-	if err != nil {
-		return nil, fmt.Errorf("read ELF symbols: %w", err)
+// symbolOffsets indexes the values of the ELF's symbols by section and name,
+// reading the symbol table of file if symbols is nil. Symbols in reserved
+// sections (absolute, common, ...) and values that don't fit the u32
+// offsets of BTF are skipped.
+func symbolOffsets(file *elf.File, symbols []elf.Symbol) (map[elfSymbol]uint32, error) {
+	if symbols == nil {
+		var err error
+		if symbols, err = file.Symbols(); err != nil {
+			return nil, fmt.Errorf("read ELF symbols: %w", err)
+		}
 	}
 
 	offsets := make(map[elfSymbol]uint32, len(symbols))

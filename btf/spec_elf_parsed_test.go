@@ -26,7 +26,10 @@ func TestLoadSpecAndExtInfosFromParsedELF(t *testing.T) {
 
 			elfFile, err := internal.NewSafeELFFile(fh)
 			qt.Assert(t, qt.IsNil(err))
-			spec, ext, err := btfinternal.LoadSpecAndExtInfosFromELF(elfFile)
+			// The ELF reader hands over the symbols it read; nil if it
+			// couldn't, and btf reads them itself.
+			symbols, _ := elfFile.Symbols()
+			spec, ext, err := btfinternal.LoadSpecAndExtInfosFromELF(elfFile, symbols)
 			if wantErr != nil {
 				qt.Assert(t, qt.IsNotNil(err))
 				qt.Assert(t, qt.Equals(errors.Is(err, ErrNotFound), errors.Is(wantErr, ErrNotFound)))

@@ -6,7 +6,11 @@
 // The values are *btf.Spec and *btf.ExtInfos; callers assert the types.
 package btfinternal
 
-import "github.com/bpfcore/ebpf/internal"
+import (
+	"debug/elf"
+
+	"github.com/bpfcore/ebpf/internal"
+)
 
 // KernelSpec returns the *btf.Spec of vmlinux that the library shares for
 // the process, loading it on first use, until btf.FlushKernelSpec.
@@ -26,7 +30,9 @@ var KernelModuleSpec func(name string) (any, error)
 
 // LoadSpecAndExtInfosFromELF is btf.LoadSpecAndExtInfosFromReader for an
 // ELF the caller parsed already, so that the ELF reader doesn't make btf
-// parse the file a second time. It returns the *btf.Spec and *btf.ExtInfos
-// (nil without .BTF.ext), and an error wrapping btf.ErrNotFound if there is
-// no .BTF section.
-var LoadSpecAndExtInfosFromELF func(file *internal.SafeELFFile) (spec, extInfos any, err error)
+// parse the file a second time. symbols is the file's symbol table as
+// file.Symbols returns it, which btf needs to lay out data sections; nil
+// makes btf read it. It returns the *btf.Spec and *btf.ExtInfos (nil
+// without .BTF.ext), and an error wrapping btf.ErrNotFound if there is no
+// .BTF section.
+var LoadSpecAndExtInfosFromELF func(file *internal.SafeELFFile, symbols []elf.Symbol) (spec, extInfos any, err error)
