@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/go-quicktest/qt"
+
+	"github.com/bpfcore/ebpf/internal/testutils"
 )
 
 // corpusFiles returns the ELF objects to round-trip: the repository's own
@@ -39,15 +41,36 @@ func corpusFiles(t *testing.T) []string {
 // TestRoundTripELF decodes every executable section of every object and
 // encodes it again, in the object's byte order and in the other one.
 func TestRoundTripELF(t *testing.T) {
-	// llvm-objdump is the independent count; CI machines may lack it.
-	objdump, _ := exec.LookPath("llvm-objdump-19")
-	if testing.Short() {
-		objdump = ""
-	}
-	if objdump == "" {
-		t.Log("instruction counts are not checked against llvm-objdump-19 (not installed, or -short)")
-	}
+	forEachProgramSection(t, func(t *testing.T, _ string, sec *elf.Section, bo binary.ByteOrder) {
+		raw, err := sec.Data()
+		qt.Assert(t, qt.IsNil(err))
+		roundTrip(t, sec.Name, raw, bo)
+	})
+}
 
+// TestInstructionCountsMatchObjdump compares the number of instructions
+// decoded from every executable section with what llvm-objdump disassembles,
+// an independent decoder.
+func TestInstructionCountsMatchObjdump(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs llvm-objdump once per object")
+	}
+	objdump := testutils.RequireTool(t, "llvm-objdump-19")
+
+	counts := make(map[string]map[string]int)
+	forEachProgramSection(t, func(t *testing.T, file string, sec *elf.Section, bo binary.ByteOrder) {
+		if counts[file] == nil {
+			counts[file] = objdumpCounts(t, objdump, file)
+		}
+		var insns Instructions
+		qt.Assert(t, qt.IsNil(insns.Unmarshal(sec.Open(), bo)), qt.Commentf("section %s", sec.Name))
+		qt.Assert(t, qt.Equals(len(insns), counts[file][sec.Name]), qt.Commentf("section %s: llvm-objdump count", sec.Name))
+	})
+}
+
+// forEachProgramSection calls fn for every non-empty executable section of
+// every object of corpusFiles, in a subtest per object.
+func forEachProgramSection(t *testing.T, fn func(t *testing.T, file string, sec *elf.Section, bo binary.ByteOrder)) {
 	for _, file := range corpusFiles(t) {
 		name := strings.TrimPrefix(strings.TrimPrefix(file, "../../shared/corpus/"), "../")
 		t.Run(name, func(t *testing.T) {
@@ -55,23 +78,13 @@ func TestRoundTripELF(t *testing.T) {
 			qt.Assert(t, qt.IsNil(err))
 			defer f.Close()
 
-			var counts map[string]int
-			if objdump != "" {
-				counts = objdumpCounts(t, objdump, file)
-			}
-
 			sections := 0
 			for _, sec := range f.Sections {
 				if sec.Type != elf.SHT_PROGBITS || sec.Flags&elf.SHF_EXECINSTR == 0 || sec.Size == 0 {
 					continue
 				}
 				sections++
-				raw, err := sec.Data()
-				qt.Assert(t, qt.IsNil(err))
-				insns := roundTrip(t, sec.Name, raw, f.ByteOrder)
-				if counts != nil {
-					qt.Assert(t, qt.Equals(len(insns), counts[sec.Name]), qt.Commentf("section %s: llvm-objdump count", sec.Name))
-				}
+				fn(t, file, sec, f.ByteOrder)
 			}
 			if sections == 0 {
 				t.Log("no executable sections")

@@ -8,7 +8,9 @@
 //   - the running kernel predates a feature (SkipIfNotSupported,
 //     SkipOnOldKernel), which is checked against the feature's version;
 //   - the kernel refuses an operation for a documented reason with the
-//     stated errno (SkipIfKernelRefuses).
+//     stated errno (SkipIfKernelRefuses);
+//   - an external program the test compares against is not installed
+//     (RequireTool), unless CI or EBPF_TEST_STRICT is set.
 //
 // Anything else is a failure.
 package testutils

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -258,4 +259,28 @@ func TestMemlockRaised(t *testing.T) {
 	var rlim unix.Rlimit
 	qt.Assert(t, qt.IsNil(unix.Getrlimit(unix.RLIMIT_MEMLOCK, &rlim)))
 	qt.Assert(t, qt.Equals(rlim.Cur, rlim.Max), qt.Commentf("the soft limit is raised as far as allowed"))
+}
+
+func TestRequireTool(t *testing.T) {
+	clearStrict(t)
+	sh, err := exec.LookPath("sh")
+	qt.Assert(t, qt.IsNil(err))
+	fake := runFake(t, func(tb testing.TB) {
+		qt.Assert(t, qt.Equals(RequireTool(tb, "no-such-tool-ebpf", "sh"), sh))
+	})
+	qt.Assert(t, qt.IsFalse(fake.failed || fake.skipped), qt.Commentf("%s", fake))
+
+	fake = runFake(t, func(tb testing.TB) { RequireTool(tb, "no-such-tool-ebpf") })
+	qt.Assert(t, qt.IsTrue(fake.skipped), qt.Commentf("%s", fake))
+	qt.Assert(t, qt.StringContains(fake.messages[0], "no-such-tool-ebpf is not installed"))
+
+	for _, name := range strictEnv {
+		t.Run(name, func(t *testing.T) {
+			clearStrict(t)
+			t.Setenv(name, "1")
+			fake := runFake(t, func(tb testing.TB) { RequireTool(tb, "no-such-tool-ebpf") })
+			qt.Assert(t, qt.IsTrue(fake.failed), qt.Commentf("%s", fake))
+			qt.Assert(t, qt.IsFalse(fake.skipped))
+		})
+	}
 }
