@@ -145,8 +145,11 @@ func (cl *collectionLoader) loadProgram(name string) (*Program, error) {
 // associateMaps creates the maps that progSpec's map loads refer to by name
 // and associates the instructions with them. A load whose instruction
 // already holds a map fd (a positive 32-bit constant) was set up by the
-// caller and is left alone. Loads of .kconfig values refer to no map by
-// name; the program loader resolves them.
+// caller and is left alone: its map is not created. Such an instruction
+// still needs an associated map, or the program load reports its
+// reference as unsatisfied, as the reference library does. Loads of
+// .kconfig values refer to no map by name; the program loader resolves
+// them.
 func (cl *collectionLoader) associateMaps(progSpec *ProgramSpec) error {
 	insns := progSpec.Instructions
 	for i := range insns {

@@ -814,6 +814,37 @@ func fivePrograms(testing.TB) *CollectionSpec {
 	return spec
 }
 
+// TestCollectionExplicitMapFD loads a program whose map load names a map
+// of the spec but already holds the fd of another: the loader leaves the
+// instruction alone, and the load fails naming the map, as the
+// reference's does, leaving nothing behind.
+func TestCollectionExplicitMapFD(t *testing.T) {
+	testutils.RequirePrivileges(t)
+	testutils.CheckFDLeaks(t)
+
+	m, err := NewMap(&MapSpec{Type: Array, KeySize: 4, ValueSize: 4, MaxEntries: 1})
+	qt.Assert(t, qt.IsNil(err))
+	defer m.Close()
+
+	spec := &CollectionSpec{
+		Maps: map[string]*MapSpec{"named": {Type: Array, KeySize: 4, ValueSize: 4, MaxEntries: 1}},
+		Programs: map[string]*ProgramSpec{"prog": {Type: SocketFilter, License: "MIT", Instructions: asm.Instructions{
+			asm.LoadMapPtr(asm.R1, m.FD()).WithReference("named"),
+			asm.Mov.Imm(asm.R0, 0),
+			asm.Return(),
+		}}},
+	}
+	names := nameKernelObjects(t, spec)
+
+	var objs struct {
+		Prog *Program `ebpf:"prog"`
+	}
+	err = spec.LoadAndAssign(&objs, nil)
+	qt.Check(t, qt.ErrorIs(err, asm.ErrUnsatisfiedMapReference))
+	qt.Check(t, qt.ErrorMatches(err, "field Prog: program prog: instruction 0: map named: unsatisfied map reference"))
+	names.requireGone(t)
+}
+
 func TestCollectionVerifierErrorReachable(t *testing.T) {
 	testutils.RequirePrivileges(t)
 	testutils.CheckFDLeaks(t)
