@@ -230,3 +230,50 @@ func TestMapInMapPin(t *testing.T) {
 	defer loaded.Close()
 	qt.Assert(t, qt.Equals(loaded.Type(), ArrayOfMaps))
 }
+
+// TestMapPinPrivateBPFFS mounts a bpf filesystem of its own and takes a map
+// through a whole pinning round trip on it: create and pin by name, reuse,
+// load the pin, unpin, and create afresh.
+func TestMapPinPrivateBPFFS(t *testing.T) {
+	testutils.RequirePrivileges(t)
+	dir := t.TempDir()
+	if err := unix.Mount("bpf", dir, "bpf", 0, ""); err != nil {
+		t.Fatal("mount bpffs:", err)
+	}
+	// Registered after TempDir's cleanup, so it runs before the removal.
+	t.Cleanup(func() {
+		if err := unix.Unmount(dir, unix.MNT_DETACH); err != nil {
+			t.Error("unmount bpffs:", err)
+		}
+	})
+
+	spec := &MapSpec{Name: "private", Type: Hash, KeySize: 4, ValueSize: 8, MaxEntries: 2, Pinning: PinByName}
+	opts := &MapOptions{PinPath: dir}
+
+	created, err := NewMapWithOptions(spec, *opts)
+	qt.Assert(t, qt.IsNil(err))
+	qt.Assert(t, qt.IsTrue(created.IsPinned()))
+	qt.Assert(t, qt.IsNil(created.Put(uint32(1), uint64(42))))
+	qt.Assert(t, qt.IsNil(created.Close()))
+
+	// The pin keeps the map alive without any descriptor.
+	reused := mustNewMap(t, spec, opts)
+	var value uint64
+	qt.Assert(t, qt.IsNil(reused.Lookup(uint32(1), &value)))
+	qt.Assert(t, qt.Equals(value, 42))
+
+	path := filepath.Join(dir, "private")
+	loaded, err := LoadPinnedMap(path, nil)
+	qt.Assert(t, qt.IsNil(err))
+	defer loaded.Close()
+	qt.Assert(t, qt.IsNil(spec.Compatible(loaded)))
+	qt.Assert(t, qt.IsNil(loaded.Lookup(uint32(1), &value)))
+	qt.Assert(t, qt.Equals(value, 42))
+
+	qt.Assert(t, qt.IsNil(loaded.Unpin()))
+	_, err = os.Stat(path)
+	qt.Assert(t, qt.ErrorIs(err, os.ErrNotExist))
+
+	fresh := mustNewMap(t, spec, opts)
+	qt.Assert(t, qt.ErrorIs(fresh.Lookup(uint32(1), &value), ErrKeyNotExist), qt.Commentf("without the pin, a new map"))
+}
