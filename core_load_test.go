@@ -77,8 +77,7 @@ func coreSectionPrograms(tb testing.TB, path, section string, typ ProgramType) (
 }
 
 // coreHasRelocations reports whether any instruction of the spec's programs
-// carries a CO-RE relocation. The ELF reader attaches them once it reads
-// .BTF.ext; tests that need it skip until then.
+// carries a CO-RE relocation.
 func coreHasRelocations(spec *CollectionSpec) bool {
 	for _, prog := range spec.Programs {
 		for i := range prog.Instructions {
@@ -90,15 +89,14 @@ func coreHasRelocations(spec *CollectionSpec) bool {
 	return false
 }
 
-// coreCollectionSpec loads a test object with the ELF reader, skipping the
-// test if the reader doesn't attach CO-RE relocations yet.
+// coreCollectionSpec loads a test object with the ELF reader, which must
+// have attached the object's CO-RE relocations to its instructions: a
+// reader that lost them would otherwise load every program unrelocated.
 func coreCollectionSpec(tb testing.TB, path string) *CollectionSpec {
 	tb.Helper()
 	spec, err := LoadCollectionSpec(path)
 	qt.Assert(tb, qt.IsNil(err))
-	if !coreHasRelocations(spec) {
-		tb.Skip("the ELF reader doesn't attach CO-RE relocations yet")
-	}
+	qt.Assert(tb, qt.IsTrue(coreHasRelocations(spec)), qt.Commentf("%s: the ELF reader attached no CO-RE relocations", path))
 	return spec
 }
 
@@ -239,20 +237,21 @@ func TestCOREPoisonedInstructions(t *testing.T) {
 }
 
 // TestCOREPoisonedCollection loads the errors object through the ELF
-// reader: poisoned code that is dead loads, live poisoned code fails with
-// errBadRelocation.
+// reader against the running kernel: poisoned code that is dead loads, live
+// poisoned code fails with errBadRelocation and an error naming the
+// relocation and its type.
 func TestCOREPoisonedCollection(t *testing.T) {
 	testutils.RequirePrivileges(t)
 	spec := coreCollectionSpec(t, testutils.NativeFile(t, "testdata/errors-%s.elf"))
 
-	for name, want := range map[string]error{
-		"poisoned_single": errBadRelocation,
-		"poisoned_double": errBadRelocation,
-		"poisoned_dead":   nil,
+	for name, relo := range map[string]string{
+		"poisoned_single": `byte_off, Struct:"nonexist"`,
+		"poisoned_double": `enumval_value, Enum:"nonexist_enum"`,
+		"poisoned_dead":   "",
 	} {
 		t.Run(name, func(t *testing.T) {
 			prog, err := NewProgram(spec.Programs[name])
-			if want == nil {
+			if relo == "" {
 				qt.Assert(t, qt.IsNil(err))
 				defer prog.Close()
 				ret, _, err := prog.Test(make([]byte, 14))
@@ -260,11 +259,40 @@ func TestCOREPoisonedCollection(t *testing.T) {
 				qt.Assert(t, qt.Equals(ret, 0))
 				return
 			}
-			qt.Assert(t, qt.ErrorIs(err, want))
+			qt.Assert(t, qt.ErrorIs(err, errBadRelocation))
 			var ve *internal.VerifierError
 			qt.Assert(t, qt.ErrorAs(err, &ve))
+			qt.Check(t, qt.StringContains(err.Error(), "bad CO-RE relocation: instruction "))
+			qt.Check(t, qt.StringContains(err.Error(), "CORERelocation("+relo))
 		})
 	}
+}
+
+// TestCORECollectionOptionsKernelTypes loads relocs_read as a collection
+// with CollectionOptions.Programs.KernelTypes set to relocs_read_tgt's BTF:
+// every program is relocated against it and returns 0. Against the running
+// kernel, which lacks the object's types, the same live relocations are
+// poisoned and the load fails.
+func TestCORECollectionOptionsKernelTypes(t *testing.T) {
+	testutils.RequirePrivileges(t)
+	spec := coreCollectionSpec(t, testutils.NativeFile(t, "btf/testdata/relocs_read-%s.elf"))
+	target, err := btf.LoadSpec(testutils.NativeFile(t, "btf/testdata/relocs_read_tgt-%s.elf"))
+	qt.Assert(t, qt.IsNil(err))
+
+	coll, err := NewCollectionWithOptions(spec, CollectionOptions{Programs: ProgramOptions{KernelTypes: target}})
+	qt.Assert(t, qt.IsNil(err))
+	defer coll.Close()
+	qt.Assert(t, qt.Not(qt.HasLen(coll.Programs, 0)))
+	for name, prog := range coll.Programs {
+		ret, _, err := prog.Test(make([]byte, 14))
+		qt.Assert(t, qt.IsNil(err))
+		qt.Assert(t, qt.Equals(ret, 0), qt.Commentf("%s: failed check at line %d of relocs_read.c", name, ret))
+	}
+
+	_, err = NewCollection(spec)
+	qt.Assert(t, qt.ErrorIs(err, errBadRelocation))
+	qt.Check(t, qt.StringContains(err.Error(), "program reads: "))
+	qt.Check(t, qt.StringContains(err.Error(), "CORERelocation("))
 }
 
 // TestCORERelocsCollections loads the relocs objects through the ELF
