@@ -1,6 +1,7 @@
 package ebpf
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -272,4 +273,50 @@ func TestProgramExtInfosDropped(t *testing.T) {
 	qt.Assert(t, qt.IsNil(err))
 	_, ok := info.BTFID()
 	qt.Assert(t, qt.IsFalse(ok))
+}
+
+// TestResolveAttachTargetInModule finds a fentry target that only a
+// kernel module has. The kernel here has no modules: a BTF object of our
+// own, listed as a loaded module, stands in for one.
+func TestResolveAttachTargetInModule(t *testing.T) {
+	testutils.RequirePrivileges(t)
+	testutils.CheckFDLeaks(t)
+
+	fn := &btf.Func{
+		Name:    "only_in_a_module",
+		Type:    &btf.FuncProto{Return: &btf.Int{Name: "int", Size: 4, Encoding: btf.Signed}},
+		Linkage: btf.GlobalFunc,
+	}
+	var b btf.Builder
+	_, err := b.Add(fn)
+	qt.Assert(t, qt.IsNil(err))
+	raw, err := b.Marshal(nil, nil)
+	qt.Assert(t, qt.IsNil(err))
+	modSpec, err := btf.LoadSpecFromReader(bytes.NewReader(raw))
+	qt.Assert(t, qt.IsNil(err))
+	var modFn *btf.Func
+	qt.Assert(t, qt.IsNil(modSpec.TypeByName(fn.Name, &modFn)))
+	want, err := modSpec.TypeID(modFn)
+	qt.Assert(t, qt.IsNil(err))
+
+	handle, err := btf.NewHandle(&b)
+	testutils.SkipIfNotSupported(t, err)
+	qt.Assert(t, qt.IsNil(err))
+
+	// kt.close closes the module's handle.
+	kt := &kernelTypes{modules: []kernelModule{{"fake_module", handle, modSpec}}}
+	defer kt.close()
+
+	spec := &ProgramSpec{Type: Tracing, AttachType: AttachTraceFEntry, AttachTo: fn.Name}
+	var attr sys.ProgLoadAttr
+	qt.Assert(t, qt.IsNil(resolveAttachTarget(spec, &attr, kt)))
+	qt.Check(t, qt.Equals(attr.AttachBtfId, want))
+	qt.Check(t, qt.Equals(int(attr.AttachBtfObjFd), handle.FD()))
+
+	// vmlinux comes first: a function it has resolves there.
+	spec.AttachTo = "inet_dgram_connect"
+	attr = sys.ProgLoadAttr{}
+	qt.Assert(t, qt.IsNil(resolveAttachTarget(spec, &attr, kt)))
+	qt.Check(t, qt.Equals(attr.AttachBtfId, kernelTypeID(t, "inet_dgram_connect", (*btf.Func)(nil))))
+	qt.Check(t, qt.Equals(attr.AttachBtfObjFd, 0))
 }
