@@ -7,6 +7,7 @@ import (
 	"github.com/go-quicktest/qt"
 
 	"github.com/bpfcore/ebpf/asm"
+	"github.com/bpfcore/ebpf/btf"
 	"github.com/bpfcore/ebpf/internal"
 	"github.com/bpfcore/ebpf/internal/testutils"
 )
@@ -180,4 +181,46 @@ func TestForwardFunctionDeclaration(t *testing.T) {
 	ret, _, err := prog.Test(internal.EmptyBPFContext)
 	qt.Assert(t, qt.IsNil(err))
 	qt.Assert(t, qt.Equals(ret, 23))
+}
+
+// TestLinkEveryCaller checks that the .text functions of manyprogs, a
+// global one and the static one it calls, are linked into each of the 100
+// programs that call them, with their func info, line info and CO-RE
+// relocation, in both byte orders.
+func TestLinkEveryCaller(t *testing.T) {
+	files := testutils.Glob(t, "testdata/manyprogs-*.elf")
+	testutils.Files(t, files, func(t *testing.T, file string) {
+		spec, err := LoadCollectionSpec(file)
+		qt.Assert(t, qt.IsNil(err))
+		qt.Assert(t, qt.HasLen(spec.Programs, 100))
+
+		for name, prog := range spec.Programs {
+			insns := prog.Instructions
+			qt.Assert(t, qt.DeepEquals(symbols(insns), []string{name, "count_event", "current_pid"}), qt.Commentf("program %s", name))
+
+			var funcs []string
+			lines, relos := make(map[string]int), 0
+			fn := ""
+			for i := range insns {
+				if sym := insns[i].Symbol(); sym != "" {
+					fn = sym
+				}
+				if f := btf.FuncMetadata(&insns[i]); f != nil {
+					qt.Check(t, qt.Equals(f.Name, insns[i].Symbol()), qt.Commentf("func info in %s", name))
+					funcs = append(funcs, f.Name)
+				}
+				if insns[i].Source() != nil {
+					lines[fn]++
+				}
+				if btf.CORERelocationMetadata(&insns[i]) != nil {
+					relos++
+				}
+			}
+			qt.Check(t, qt.DeepEquals(funcs, []string{name, "count_event", "current_pid"}), qt.Commentf("func infos of %s", name))
+			for _, f := range funcs {
+				qt.Check(t, qt.Not(qt.Equals(lines[f], 0)), qt.Commentf("line infos of %s in %s", f, name))
+			}
+			qt.Check(t, qt.Equals(relos, 1), qt.Commentf("CO-RE relocations of %s", name))
+		}
+	})
 }
