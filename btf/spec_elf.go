@@ -111,7 +111,11 @@ func fixupDatasecs(spec *Spec, file *elf.File, symbols []elf.Symbol) error {
 	spec.mu.Lock()
 	defer spec.mu.Unlock()
 
-	var offsets map[elfSymbol]uint32
+	// Data sections whose variables need offsets from the symbol table;
+	// objects rarely have more than .data*, .rodata*, .bss, .maps and
+	// license.
+	var buf [8]*Datasec
+	pending := buf[:0]
 	for i, off := range spec.raw.offsets {
 		if spec.raw.header(off).Kind() != kindDatasec {
 			continue
@@ -123,46 +127,78 @@ func fixupDatasecs(spec *Spec, file *elf.File, symbols []elf.Symbol) error {
 		}
 		ds := typ.(*Datasec)
 
-		switch ds.Name {
-		case ".ksyms":
-			for _, vsi := range ds.Vars {
-				if _, ok := vsi.Type.(*Func); !ok {
-					return fmt.Errorf("data section .ksyms: %s is a %T, only functions are supported: %w",
-						vsi.Type.TypeName(), vsi.Type, ErrNotSupported)
-				}
-			}
-			continue
-
-		case ".kconfig":
-			if err := fixupDatasecLayout(ds); err != nil {
-				return fmt.Errorf("data section .kconfig: %w", err)
-			}
-			for _, vsi := range ds.Vars {
-				// Externs are resolved by the loader, the kernel only
-				// accepts them as globals.
-				vsi.Type.(*Var).Linkage = GlobalVar
-			}
-			continue
+		needsOffsets, err := fixupDatasec(ds, file)
+		if err != nil {
+			return err
 		}
-
-		if ds.Size != 0 {
-			continue
+		if needsOffsets {
+			pending = append(pending, ds)
 		}
+	}
+	if len(pending) == 0 {
+		return nil
+	}
 
-		sec := file.Section(ds.Name)
-		if sec == nil || (sec.Type != elf.SHT_PROGBITS && sec.Type != elf.SHT_NOBITS) {
-			return fmt.Errorf("data section %s: missing size", ds.Name)
+	if symbols == nil {
+		var err error
+		if symbols, err = file.Symbols(); err != nil {
+			return fmt.Errorf("read ELF symbols: %w", err)
 		}
-		if sec.Size > math.MaxUint32 {
-			return fmt.Errorf("data section %s: size %d exceeds 4 GiB", ds.Name, sec.Size)
-		}
-		ds.Size = uint32(sec.Size)
+	}
+	return fixupDatasecOffsets(pending, file, symbols)
+}
 
-		if len(ds.Vars) > 0 && offsets == nil {
-			if offsets, err = symbolOffsets(file, symbols); err != nil {
-				return err
+// fixupDatasec fixes up one Datasec of an ELF's BTF, except for the offsets
+// of the variables of a real section, which need the symbol table: it
+// reports whether ds needs those.
+func fixupDatasec(ds *Datasec, file *elf.File) (needsOffsets bool, err error) {
+	switch ds.Name {
+	case ".ksyms":
+		for _, vsi := range ds.Vars {
+			if _, ok := vsi.Type.(*Func); !ok {
+				return false, fmt.Errorf("data section .ksyms: %s is a %T, only functions are supported: %w",
+					vsi.Type.TypeName(), vsi.Type, ErrNotSupported)
 			}
 		}
+		return false, nil
+
+	case ".kconfig":
+		if err := fixupDatasecLayout(ds); err != nil {
+			return false, fmt.Errorf("data section .kconfig: %w", err)
+		}
+		for _, vsi := range ds.Vars {
+			// Externs are resolved by the loader, the kernel only
+			// accepts them as globals.
+			vsi.Type.(*Var).Linkage = GlobalVar
+		}
+		return false, nil
+	}
+
+	if ds.Size != 0 {
+		return false, nil
+	}
+
+	sec := file.Section(ds.Name)
+	if sec == nil || (sec.Type != elf.SHT_PROGBITS && sec.Type != elf.SHT_NOBITS) {
+		return false, fmt.Errorf("data section %s: missing size", ds.Name)
+	}
+	if sec.Size > math.MaxUint32 {
+		return false, fmt.Errorf("data section %s: size %d exceeds 4 GiB", ds.Name, sec.Size)
+	}
+	ds.Size = uint32(sec.Size)
+	return len(ds.Vars) > 0, nil
+}
+
+// fixupDatasecOffsets sets the offset of every variable of datasecs to the
+// value of the symbol of the same name in the ELF section of the same name.
+//
+// It returns an error naming the variable that has no symbol.
+func fixupDatasecOffsets(datasecs []*Datasec, file *elf.File, symbols []elf.Symbol) error {
+	offsets, err := symbolOffsets(file, symbols, datasecs)
+	if err != nil {
+		return err
+	}
+	for _, ds := range datasecs {
 		for j := range ds.Vars {
 			name := ds.Vars[j].Type.TypeName()
 			offset, ok := offsets[elfSymbol{ds.Name, name}]
@@ -181,18 +217,19 @@ type elfSymbol struct {
 }
 
 // symbolOffsets indexes the values of the ELF's symbols by section and name,
-// reading the symbol table of file if symbols is nil. Symbols in reserved
+// for the sections named after datasecs: the rest of the symbol table
+// (functions, labels, maps) would only cost memory. Symbols in reserved
 // sections (absolute, common, ...) and values that don't fit the u32
 // offsets of BTF are skipped.
-func symbolOffsets(file *elf.File, symbols []elf.Symbol) (map[elfSymbol]uint32, error) {
-	if symbols == nil {
-		var err error
-		if symbols, err = file.Symbols(); err != nil {
-			return nil, fmt.Errorf("read ELF symbols: %w", err)
-		}
+//
+// It returns an error if a symbol refers to a section that doesn't exist.
+func symbolOffsets(file *elf.File, symbols []elf.Symbol, datasecs []*Datasec) (map[elfSymbol]uint32, error) {
+	size := 0
+	for _, ds := range datasecs {
+		size += len(ds.Vars)
 	}
 
-	offsets := make(map[elfSymbol]uint32, len(symbols))
+	offsets := make(map[elfSymbol]uint32, size)
 	for _, sym := range symbols {
 		if sym.Section >= elf.SHN_LORESERVE && sym.Section <= elf.SHN_HIRESERVE {
 			continue
@@ -203,9 +240,21 @@ func symbolOffsets(file *elf.File, symbols []elf.Symbol) (map[elfSymbol]uint32, 
 		if int(sym.Section) >= len(file.Sections) {
 			return nil, fmt.Errorf("symbol %s: section index %d out of range", sym.Name, sym.Section)
 		}
-		offsets[elfSymbol{file.Sections[sym.Section].Name, sym.Name}] = uint32(sym.Value)
+		if section := file.Sections[sym.Section].Name; hasDatasec(datasecs, section) {
+			offsets[elfSymbol{section, sym.Name}] = uint32(sym.Value)
+		}
 	}
 	return offsets, nil
+}
+
+// hasDatasec reports whether one of datasecs is called name.
+func hasDatasec(datasecs []*Datasec, name string) bool {
+	for _, ds := range datasecs {
+		if ds.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // fixupDatasecLayout lays out the variables of ds one after another, each
