@@ -159,7 +159,8 @@ func (h *Handle) Spec(base *Spec) (*Spec, error) {
 // Close destroys the handle.
 //
 // Subsequent calls to FD will return an invalid value. Calling Close on a
-// nil handle is fine.
+// nil or already closed handle is fine and returns nil; otherwise it returns
+// the error of close(2).
 func (h *Handle) Close() error {
 	if h == nil {
 		return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"strconv"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/go-quicktest/qt"
+
+	"github.com/bpfcore/ebpf/internal"
 )
 
 func requireKernelBTF(tb testing.TB) {
@@ -217,6 +220,34 @@ func mustReadFile(tb testing.TB, file string) []byte {
 	raw, err := os.ReadFile(file)
 	qt.Assert(tb, qt.IsNil(err))
 	return raw
+}
+
+// TestFindVMLinuxLocations puts an ELF with BTF at one of the locations
+// findVMLinux searches, named after the running kernel's release, behind a
+// location where nothing exists: it must be found and parsed.
+func TestFindVMLinuxLocations(t *testing.T) {
+	release, err := internal.KernelRelease()
+	qt.Assert(t, qt.IsNil(err))
+	dir := t.TempDir()
+	qt.Assert(t, qt.IsNil(os.WriteFile(filepath.Join(dir, "vmlinux-"+release), mustReadFile(t, "testdata/relocs-el.elf"), 0o644)))
+
+	saved := vmlinuxLocations
+	t.Cleanup(func() { vmlinuxLocations = saved })
+
+	vmlinuxLocations = []string{filepath.Join(dir, "missing/vmlinux-%[1]s"), filepath.Join(dir, "vmlinux-%[1]s")}
+	file, err := findVMLinux()
+	qt.Assert(t, qt.IsNil(err))
+	defer file.Close()
+	qt.Assert(t, qt.Equals(file.Name(), filepath.Join(dir, "vmlinux-"+release)))
+	spec, err := LoadSpecFromReader(file)
+	qt.Assert(t, qt.IsNil(err))
+	var s *Struct
+	qt.Assert(t, qt.IsNil(spec.TypeByName("s", &s)))
+
+	vmlinuxLocations = vmlinuxLocations[:1]
+	_, err = findVMLinux()
+	qt.Assert(t, qt.ErrorIs(err, ErrNotSupported))
+	qt.Assert(t, qt.ErrorMatches(err, ".*"+regexp.QuoteMeta(release)+".*"))
 }
 
 func TestFindVMLinux(t *testing.T) {

@@ -95,6 +95,9 @@ func LoadSpecFromReader(rd io.ReaderAt) (*Spec, error) {
 // The returned Spec only exposes the types of the split blob; references into
 // base resolve to types owned by the returned Spec. base must not itself be
 // split, and both blobs must have the same byte order.
+//
+// It returns an error if base is nil or split, if r can't be read, and one
+// naming the offending type or string if the blob isn't valid split BTF.
 func LoadSplitSpecFromReader(r io.ReaderAt, base *Spec) (*Spec, error) {
 	if base == nil {
 		return nil, errors.New("load split BTF: base spec is nil")
