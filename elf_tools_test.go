@@ -3,11 +3,14 @@ package ebpf
 import (
 	"bufio"
 	"bytes"
+	"debug/elf"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/bpfcore/ebpf/asm"
 	"github.com/bpfcore/ebpf/internal/testutils"
 )
 
@@ -119,13 +123,17 @@ type readelfObject struct {
 	path      string
 	byteOrder binary.ByteOrder
 	sections  []readelfSection
-	symbols   []readelfSymbol
+	// symbols is the symbol table, with the null symbol at index 0.
+	symbols     []readelfSymbol
+	relocations []readelfRelocation
 }
 
 type readelfSection struct {
 	Index int
 	Name  struct{ Name string }
 	Size  uint64
+	// Info is the index of the section a relocation section applies to.
+	Info  int
 	Flags struct {
 		Flags []struct{ Name string }
 	}
@@ -145,6 +153,7 @@ type readelfSymbol struct {
 	Value   uint64
 	Size    uint64
 	Type    struct{ Name string }
+	Binding struct{ Name string }
 	Section struct {
 		Name  string
 		Value int
@@ -153,12 +162,22 @@ type readelfSymbol struct {
 
 func readELFWithTool(tb testing.TB, readelf, file string) *readelfObject {
 	tb.Helper()
-	out := runTool(tb, readelf, "--elf-output-style=JSON", "--sections", "--symbols", file)
+	out := runTool(tb, readelf, "--elf-output-style=JSON", "--sections", "--symbols", "--relocs", file)
 
 	var objs []struct {
 		FileSummary struct{ Arch string }
 		Sections    []struct{ Section readelfSection }
 		Symbols     []struct{ Symbol readelfSymbol }
+		Relocations []struct {
+			SectionIndex int
+			Relocs       []struct {
+				Relocation struct {
+					Offset uint64
+					Type   struct{ Name string }
+					Symbol struct{ Value int }
+				}
+			}
+		}
 	}
 	qt.Assert(tb, qt.IsNil(json.Unmarshal(out, &objs)))
 	qt.Assert(tb, qt.HasLen(objs, 1))
@@ -178,7 +197,26 @@ func readELFWithTool(tb testing.TB, readelf, file string) *readelfObject {
 	for _, s := range objs[0].Symbols {
 		obj.symbols = append(obj.symbols, s.Symbol)
 	}
+	for _, rs := range objs[0].Relocations {
+		for _, r := range rs.Relocs {
+			obj.relocations = append(obj.relocations, readelfRelocation{
+				target: obj.section(rs.SectionIndex).Info,
+				offset: r.Relocation.Offset,
+				typ:    r.Relocation.Type.Name,
+				symbol: r.Relocation.Symbol.Value,
+			})
+		}
+	}
 	return obj
+}
+
+// readelfRelocation is a relocation at offset of section target against
+// the symbol at index symbol.
+type readelfRelocation struct {
+	target int
+	offset uint64
+	typ    string
+	symbol int
 }
 
 func (obj *readelfObject) section(idx int) *readelfSection {
@@ -430,4 +468,174 @@ func bpftoolSizeof(tb testing.TB, types map[uint64]*bpftoolType, typ *bpftoolTyp
 	}
 	tb.Fatalf("size of a %s", typ.kind)
 	return 0
+}
+
+// TestLoadCollectionSpecRelocationsAgreeWithReadelf follows every relocation
+// that llvm-readelf-19 lists for the program sections of the testdata
+// objects to the instruction it patches in the spec, and checks what the
+// reader made of it. The relocations of .text are followed through the
+// programs that link it. It also checks that the objects hold every kind of
+// relocation ELF.md §4 knows.
+func TestLoadCollectionSpecRelocationsAgreeWithReadelf(t *testing.T) {
+	readelf := lookTool(t, "llvm-readelf-19", "llvm-readelf")
+
+	seen := make(map[string]bool)
+	files := testutils.Glob(t, "testdata/*.elf")
+	testutils.Files(t, files, func(t *testing.T, file string) {
+		spec, err := LoadCollectionSpec(file)
+		if err != nil {
+			t.Log("rejected:", err)
+			return
+		}
+		obj := readELFWithTool(t, readelf, file)
+
+		for _, rel := range obj.relocations {
+			sec := obj.section(rel.target)
+			if !sec.executable() {
+				continue
+			}
+			fn, ins := obj.patchedInstruction(t, spec, rel)
+			if ins == nil {
+				// A relocation of .text in a function that nothing calls.
+				continue
+			}
+			kind := checkRelocation(t, obj, obj.symbols[rel.symbol], ins)
+			seen[rel.typ+" "+kind] = true
+			t.Logf("%s+%d in %s: %s %s", sec.Name.Name, rel.offset, fn, rel.typ, kind)
+		}
+	})
+
+	for _, kind := range []string{
+		"R_BPF_64_64 map",
+		"R_BPF_64_64 static variable",
+		"R_BPF_64_64 global variable",
+		"R_BPF_64_32 call of a global function",
+		"R_BPF_64_32 call of a static function",
+		"R_BPF_64_64 address of a global function",
+		"R_BPF_64_64 address of a static function",
+		"R_BPF_64_32 kfunc call",
+		"R_BPF_64_32 weak kfunc call",
+		"R_BPF_64_64 weak kfunc address",
+		"R_BPF_64_64 kconfig variable",
+		"R_BPF_64_64 weak kconfig variable",
+		"R_BPF_64_64 unresolved symbol",
+		"R_BPF_64_32 unresolved symbol",
+	} {
+		qt.Check(t, qt.IsTrue(seen[kind]), qt.Commentf("no %s in testdata", kind))
+	}
+}
+
+// patchedInstruction returns the name of the function that a relocation
+// patches and the instruction it patches in the spec: in the program of
+// that name, or for functions of .text, in the first program that links it.
+func (obj *readelfObject) patchedInstruction(tb testing.TB, spec *CollectionSpec, rel readelfRelocation) (string, *asm.Instruction) {
+	tb.Helper()
+	var fn *readelfSymbol
+	for i := range obj.symbols {
+		sym := &obj.symbols[i]
+		if sym.Type.Name == "Function" && sym.Section.Value == rel.target && sym.Value <= rel.offset && rel.offset < sym.Value+sym.Size {
+			fn = sym
+		}
+	}
+	qt.Assert(tb, qt.IsNotNil(fn), qt.Commentf("no function at offset %d of section %d", rel.offset, rel.target))
+	name := fn.Name.Name
+
+	var insns asm.Instructions
+	if prog := spec.Programs[name]; prog != nil {
+		insns = prog.Instructions
+	} else {
+		names := slices.Sorted(maps.Keys(spec.Programs))
+		for _, progName := range names {
+			syms, err := spec.Programs[progName].Instructions.SymbolOffsets()
+			qt.Assert(tb, qt.IsNil(err))
+			if start, ok := syms[name]; ok {
+				insns = spec.Programs[progName].Instructions[start:]
+				break
+			}
+		}
+	}
+	if insns == nil {
+		return name, nil
+	}
+
+	want := rel.offset - fn.Value
+	for iter := insns.Iterate(); iter.Next(); {
+		if iter.Offset.Bytes() == want {
+			return name, iter.Ins
+		}
+	}
+	tb.Fatalf("%s: no instruction at offset %d", name, want)
+	return "", nil
+}
+
+// checkRelocation checks what the reader did to the instruction a
+// relocation against sym patches, and names the kind of relocation.
+func checkRelocation(tb testing.TB, obj *readelfObject, sym readelfSymbol, ins *asm.Instruction) string {
+	tb.Helper()
+	weak := ""
+	if sym.Binding.Name == "Weak" {
+		weak = "weak "
+	}
+
+	if sym.Section.Value == int(elf.SHN_UNDEF) {
+		name := sym.Name.Name
+		if kfunc, _ := ins.Metadata.Get(kfuncMetaKey{}).(*kfuncMeta); kfunc != nil {
+			qt.Check(tb, qt.Equals(ins.Reference(), name))
+			qt.Check(tb, qt.Equals(kfunc.Func.Name, name))
+			qt.Check(tb, qt.Equals(kfunc.Binding == elf.STB_WEAK, weak != ""), qt.Commentf("binding of %s", name))
+			if ins.IsKfuncCall() {
+				return weak + "kfunc call"
+			}
+			qt.Check(tb, qt.IsTrue(ins.OpCode.IsDWordLoad()), qt.Commentf("address of %s", name))
+			return weak + "kfunc address"
+		}
+		if kconfig, _ := ins.Metadata.Get(kconfigMetaKey{}).(*kconfigMeta); kconfig != nil {
+			qt.Check(tb, qt.Equals(ins.Reference(), ""), qt.Commentf("kconfig %s has no reference", name))
+			qt.Check(tb, qt.Equals(ins.Src, asm.PseudoMapValue))
+			qt.Check(tb, qt.Equals(kconfig.Binding == elf.STB_WEAK, weak != ""), qt.Commentf("binding of %s", name))
+			return weak + "kconfig variable"
+		}
+		qt.Check(tb, qt.Equals(ins.Reference(), name))
+		return weak + "unresolved symbol"
+	}
+
+	sec := obj.section(sym.Section.Value)
+	secName := sec.Name.Name
+	switch {
+	case secName == ".maps" || strings.HasPrefix(secName, "maps"):
+		qt.Check(tb, qt.Equals(ins.Reference(), sym.Name.Name))
+		qt.Check(tb, qt.Equals(ins.Src, asm.PseudoMapFD))
+		return "map"
+
+	case secName == ".data" || secName == ".bss" || strings.HasPrefix(secName, ".rodata"):
+		qt.Check(tb, qt.Equals(ins.Reference(), secName))
+		qt.Check(tb, qt.Equals(ins.Src, asm.PseudoMapValue))
+		qt.Check(tb, qt.IsTrue(uint64(ins.Constant>>32) < sec.Size), qt.Commentf("offset into %s", secName))
+		if sym.Type.Name == "Section" {
+			return "static variable"
+		}
+		qt.Check(tb, qt.Equals(uint64(ins.Constant>>32), sym.Value), qt.Commentf("offset of %s", sym.Name.Name))
+		return "global variable"
+
+	case sec.executable():
+		// Calls of static functions and addresses of them are relative to
+		// their section: only the reader knows the name.
+		qt.Check(tb, qt.Not(qt.Equals(ins.Reference(), "")))
+		qt.Check(tb, qt.Equals(ins.Constant, -1))
+		if sym.Type.Name == "Function" {
+			qt.Check(tb, qt.Equals(ins.Reference(), sym.Name.Name))
+		}
+		scope := "static"
+		if sym.Binding.Name == "Global" {
+			scope = "global"
+		}
+		if ins.IsFunctionCall() {
+			return "call of a " + scope + " function"
+		}
+		qt.Check(tb, qt.IsTrue(ins.IsLoadOfFunctionPointer()))
+		return "address of a " + scope + " function"
+	}
+
+	tb.Errorf("relocation against %s in section %s", sym.Name.Name, secName)
+	return "unknown"
 }
