@@ -55,7 +55,7 @@ func NewCollectionWithOptions(spec *CollectionSpec, opts CollectionOptions) (*Co
 	}
 
 	for _, name := range sortedKeys(spec.Programs) {
-		if spec.Programs[name].Type == UnspecifiedProgram {
+		if ps := spec.Programs[name]; ps != nil && ps.Type == UnspecifiedProgram {
 			continue
 		}
 		if _, err := loader.loadProgram(name); err != nil {
@@ -97,6 +97,9 @@ func LoadCollection(file string) (*Collection, error) {
 // malformed (see CollectionSpec.LoadAndAssign); the collection then keeps
 // every object, though some fields may already be set.
 func (coll *Collection) Assign(to interface{}) error {
+	if coll == nil {
+		return errors.New("nil Collection")
+	}
 	assignedMaps := make(map[string]bool)
 	assignedProgs := make(map[string]bool)
 

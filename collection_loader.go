@@ -36,8 +36,8 @@ func newCollectionLoader(spec *CollectionSpec, opts *CollectionOptions) (*collec
 	}
 
 	for _, name := range sortedKeys(opts.MapReplacements) {
-		mapSpec, ok := spec.Maps[name]
-		if !ok {
+		mapSpec := spec.Maps[name]
+		if mapSpec == nil {
 			return nil, fmt.Errorf("replacement map %s not found in CollectionSpec", name)
 		}
 		if err := mapSpec.Compatible(opts.MapReplacements[name]); err != nil {

@@ -26,6 +26,9 @@ import (
 // Deprecated: Pass maps to use in CollectionOptions.MapReplacements
 // instead, which also checks that they are compatible.
 func (cs *CollectionSpec) RewriteMaps(maps map[string]*Map) error {
+	if cs == nil {
+		return errors.New("nil CollectionSpec")
+	}
 	for _, symbol := range sortedKeys(maps) {
 		m := maps[symbol]
 		referenced := false
@@ -64,11 +67,14 @@ func (cs *CollectionSpec) RewriteMaps(maps map[string]*Map) error {
 // []byte, variables out of bounds, names declared in two sections, and
 // values that don't encode to the variable's size.
 func (cs *CollectionSpec) RewriteConstants(consts map[string]interface{}) error {
+	if cs == nil {
+		return errors.New("nil CollectionSpec")
+	}
 	replaced := make(map[string]bool, len(consts))
 
 	for _, name := range sortedKeys(cs.Maps) {
 		spec := cs.Maps[name]
-		if !strings.HasPrefix(name, ".rodata") {
+		if spec == nil || !strings.HasPrefix(name, ".rodata") {
 			continue
 		}
 		ds, ok := spec.Value.(*btf.Datasec)

@@ -878,6 +878,34 @@ func TestCollectionNilSpec(t *testing.T) {
 	qt.Check(t, qt.IsNotNil(err))
 	var cs *CollectionSpec
 	qt.Check(t, qt.IsNotNil(cs.LoadAndAssign(&struct{}{}, nil)))
+	qt.Check(t, qt.IsNotNil(cs.RewriteConstants(map[string]interface{}{"a": uint32(1)})))
+	qt.Check(t, qt.IsNotNil(cs.RewriteMaps(map[string]*Map{"a": nil})))
+	var coll *Collection
+	qt.Check(t, qt.IsNotNil(coll.Assign(&struct{}{})))
+}
+
+// TestCollectionNilEntries gives the loader specs with nil entries, which
+// are errors naming the entry, not panics.
+func TestCollectionNilEntries(t *testing.T) {
+	testutils.RequirePrivileges(t)
+	testutils.CheckFDLeaks(t)
+
+	_, err := NewCollection(&CollectionSpec{Programs: map[string]*ProgramSpec{"p": nil}})
+	qt.Check(t, qt.ErrorMatches(err, "unknown program p"))
+
+	_, err = NewCollection(&CollectionSpec{Maps: map[string]*MapSpec{"m": nil}})
+	qt.Check(t, qt.ErrorMatches(err, "missing map m"))
+
+	m, err := NewMap(&MapSpec{Type: Array, KeySize: 4, ValueSize: 4, MaxEntries: 1})
+	qt.Assert(t, qt.IsNil(err))
+	defer m.Close()
+	_, err = NewCollectionWithOptions(&CollectionSpec{Maps: map[string]*MapSpec{"m": nil}},
+		CollectionOptions{MapReplacements: map[string]*Map{"m": m}})
+	qt.Check(t, qt.ErrorMatches(err, "replacement map m not found in CollectionSpec"))
+
+	spec := rodataSpec()
+	spec.Maps[".rodata.nil"] = nil
+	qt.Check(t, qt.IsNil(spec.RewriteConstants(map[string]interface{}{"the_constant": uint32(1)})))
 }
 
 // ExampleCollectionSpec_LoadAndAssign loads two objects of a spec into a

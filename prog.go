@@ -219,6 +219,9 @@ func (p *Program) Close() error {
 //
 // It returns the kernel's errno; binding needs kernel 5.10.
 func (p *Program) BindMap(m *Map) error {
+	if m == nil {
+		return fmt.Errorf("bind map to program %s: nil map", p)
+	}
 	attr := sys.ProgBindMapAttr{
 		ProgFd: p.fd.Uint(),
 		MapFd:  uint32(m.FD()),

@@ -72,12 +72,16 @@ func (p *Program) Test(in []byte) (uint32, []byte, error) {
 }
 
 // Run runs the program as opts describe and returns its return value. The
-// outputs are written to opts.DataOut and opts.ContextOut.
+// outputs are written to opts.DataOut and opts.ContextOut. A nil opts runs
+// the program once without input.
 //
 // It returns an error wrapping ErrNotSupported if the kernel can't run
 // programs, or programs of this type, and the kernel's errno otherwise.
 // It panics if the kernel wrote more output data than opts.DataOut holds.
 func (p *Program) Run(opts *RunOptions) (uint32, error) {
+	if opts == nil {
+		opts = &RunOptions{}
+	}
 	ret, _, err := p.run(opts)
 	if err != nil {
 		return ret, fmt.Errorf("run program: %w", err)

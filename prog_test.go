@@ -155,6 +155,12 @@ func TestProgramRunErrors(t *testing.T) {
 	_, _, err = prog.Benchmark(nil, math.MaxUint32+1, nil)
 	qt.Assert(t, qt.ErrorMatches(err, `benchmark program: repeat .* is too high`))
 
+	// nil options are no options, and a socket filter needs a packet.
+	_, err = prog.Run(nil)
+	qt.Assert(t, qt.ErrorIs(err, unix.EINVAL))
+
+	qt.Assert(t, qt.ErrorMatches(prog.BindMap(nil), `bind map to program .*: nil map`))
+
 	closed := mustNewProgram(t, socketFilterSpec(0), nil)
 	qt.Assert(t, qt.IsNil(closed.Close()))
 	_, _, err = closed.Test(make([]byte, 14))
