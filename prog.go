@@ -49,7 +49,7 @@ func NewProgramFromFD(fd int) (*Program, error) {
 func NewProgramFromID(id ProgramID) (*Program, error) {
 	fd, err := sys.ProgGetFdById(&sys.ProgGetFdByIdAttr{ProgId: uint32(id)})
 	if err != nil {
-		return nil, fmt.Errorf("get program by id: %w", err)
+		return nil, fmt.Errorf("get program by id %d: %w", id, err)
 	}
 	return newProgramFromFD(fd)
 }

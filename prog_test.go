@@ -736,7 +736,7 @@ func TestNewProgramFromID(t *testing.T) {
 
 	_, err = NewProgramFromID(ProgramID(math.MaxUint32))
 	qt.Assert(t, qt.ErrorIs(err, os.ErrNotExist))
-	qt.Assert(t, qt.ErrorMatches(err, `get program by id: .*`))
+	qt.Assert(t, qt.ErrorMatches(err, `get program by id 4294967295: .*`))
 }
 
 func TestProgramSpecTag(t *testing.T) {
