@@ -3,6 +3,7 @@ package ebpf
 import (
 	"bytes"
 	"fmt"
+	"io"
 
 	"github.com/bpfcore/ebpf/btf"
 )
@@ -52,8 +53,9 @@ func (ms *MapSpec) String() string {
 
 // Copy returns a copy of the spec that can be changed without changing the
 // original: Contents is a new slice whose []byte keys and values (the data of
-// .data, .rodata and .bss among them) are copied too, and InnerMap is a copy.
-// Other keys and values, Extra, Key and Value are shared. Copy of nil is nil.
+// .data, .rodata and .bss among them) are copied too, InnerMap is a copy and
+// Extra a reader of its own. Other keys and values, Key and Value are shared.
+// Copy of nil is nil.
 func (ms *MapSpec) Copy() *MapSpec {
 	if ms == nil {
 		return nil
@@ -66,7 +68,23 @@ func (ms *MapSpec) Copy() *MapSpec {
 		}
 	}
 	cpy.InnerMap = ms.InnerMap.Copy()
+	cpy.Extra = copyReader(ms.Extra)
 	return &cpy
+}
+
+// copyReader returns a reader over a copy of the bytes of r, at the same
+// position, so that reading the copy leaves r where it was.
+func copyReader(r *bytes.Reader) *bytes.Reader {
+	if r == nil {
+		return nil
+	}
+	buf := make([]byte, r.Size())
+	// ReadAt of a bytes.Reader only fails past the end, which len(buf) isn't.
+	n, _ := r.ReadAt(buf, 0)
+	cpy := bytes.NewReader(buf[:n])
+	// Seeking to an offset within the buffer cannot fail.
+	_, _ = cpy.Seek(r.Size()-int64(r.Len()), io.SeekStart)
+	return cpy
 }
 
 // copyBytes returns a copy of v if it is a byte slice, else v itself. The

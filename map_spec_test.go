@@ -1,6 +1,8 @@
 package ebpf
 
 import (
+	"bytes"
+	"io"
 	"testing"
 
 	"github.com/go-quicktest/qt"
@@ -23,6 +25,18 @@ func TestMapSpecCopyIsIndependent(t *testing.T) {
 	qt.Check(t, qt.DeepEquals(orig.Contents, []MapKV{{uint32(0), []byte{1, 2, 3}}}))
 	qt.Check(t, qt.Equals(orig.InnerMap.MaxEntries, 1))
 	qt.Check(t, qt.IsNil((*MapSpec)(nil).Copy()))
+}
+
+func TestMapSpecCopyExtra(t *testing.T) {
+	orig := &MapSpec{Extra: bytes.NewReader([]byte{1, 2, 3, 4})}
+	_, err := orig.Extra.ReadByte()
+	qt.Assert(t, qt.IsNil(err))
+
+	cpy := orig.Copy()
+	rest, err := io.ReadAll(cpy.Extra)
+	qt.Assert(t, qt.IsNil(err))
+	qt.Assert(t, qt.DeepEquals(rest, []byte{2, 3, 4}))
+	qt.Assert(t, qt.Equals(orig.Extra.Len(), 3), qt.Commentf("reading the copy moved the original"))
 }
 
 func TestMapSpecString(t *testing.T) {
