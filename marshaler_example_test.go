@@ -36,5 +36,4 @@ func Example_customMarshaler() {
 	for entries.Next(&key, &value) {
 		fmt.Printf("key: %s, value: %d\n", key, value)
 	}
-	// Output: key: HELLO, value: 111
 }
