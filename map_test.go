@@ -647,9 +647,8 @@ func TestMapFreeze(t *testing.T) {
 }
 
 func TestMapName(t *testing.T) {
-	if err := haveObjName(); err != nil {
-		t.Skip(err)
-	}
+	testutils.RequirePrivileges(t)
+	testutils.SkipIfNotSupported(t, haveObjName())
 	m := mustNewMap(t, &MapSpec{Name: "test_name", Type: Array, KeySize: 4, ValueSize: 4, MaxEntries: 1}, nil)
 
 	info, err := m.Info()
