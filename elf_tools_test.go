@@ -30,8 +30,8 @@ import (
 // definitions from bpftool's dump of the object's BTF, and the sizes of
 // data sections.
 func TestLoadCollectionSpecAgreesWithTools(t *testing.T) {
-	readelf := lookTool(t, "llvm-readelf-19", "llvm-readelf")
-	bpftool := lookTool(t, "bpftool")
+	readelf := testutils.RequireTool(t, "llvm-readelf-19", "llvm-readelf")
+	bpftool := testutils.RequireTool(t, "bpftool")
 
 	files := testutils.Glob(t, "testdata/*.elf")
 	testutils.Files(t, files, func(t *testing.T, file string) {
@@ -96,17 +96,6 @@ type mapGeometry struct {
 	Pinning                        PinType
 	ExtraBytes                     int
 	InnerMap                       *MapSpec
-}
-
-func lookTool(tb testing.TB, names ...string) string {
-	tb.Helper()
-	for _, name := range names {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
-	}
-	tb.Skipf("%s not installed", names[0])
-	return ""
 }
 
 func runTool(tb testing.TB, tool string, args ...string) []byte {
@@ -477,7 +466,7 @@ func bpftoolSizeof(tb testing.TB, types map[uint64]*bpftoolType, typ *bpftoolTyp
 // programs that link it. It also checks that the objects hold every kind of
 // relocation ELF.md §4 knows.
 func TestLoadCollectionSpecRelocationsAgreeWithReadelf(t *testing.T) {
-	readelf := lookTool(t, "llvm-readelf-19", "llvm-readelf")
+	readelf := testutils.RequireTool(t, "llvm-readelf-19", "llvm-readelf")
 
 	seen := make(map[string]bool)
 	files := testutils.Glob(t, "testdata/*.elf")
