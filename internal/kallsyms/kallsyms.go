@@ -13,10 +13,13 @@ import (
 // symbols caches which module holds each function, read from /proc/kallsyms
 // once until FlushKernelModuleCache. Only functions of modules are kept:
 // those of vmlinux, the vast majority, map to "" like unknown names do.
+// The few other answers the package gives are taken from the same read.
 var symbols struct {
 	sync.Mutex
 	loaded  bool
 	modules map[string]string
+	// syscallWrapper is the answer of HasSyscallWrapper.
+	syscallWrapper bool
 }
 
 // KernelModule returns the name of the kernel module that contains the
@@ -28,27 +31,40 @@ func KernelModule(fn string) (string, error) {
 	symbols.Lock()
 	defer symbols.Unlock()
 
-	if !symbols.loaded {
-		modules, err := readModuleFunctions("/proc/kallsyms")
-		if err != nil {
-			return "", fmt.Errorf("find module of %s: %w", fn, err)
-		}
-		symbols.modules, symbols.loaded = modules, true
+	if err := loadSymbols(); err != nil {
+		return "", fmt.Errorf("find module of %s: %w", fn, err)
 	}
 	return symbols.modules[fn], nil
 }
 
+// loadSymbols reads /proc/kallsyms into symbols, unless it has done so
+// since the last flush. The caller holds the lock of symbols.
+func loadSymbols() error {
+	if symbols.loaded {
+		return nil
+	}
+
+	data, err := readFile("/proc/kallsyms")
+	if err != nil {
+		return err
+	}
+	symbols.modules = moduleFunctions(data)
+	symbols.syscallWrapper = hasTextSymbol(data, syscallWrapperSymbol())
+	symbols.loaded = true
+	return nil
+}
+
 // FlushKernelModuleCache forgets the kernel's symbols, for example after
-// modules were loaded or unloaded, so that KernelModule reads them again.
+// modules were loaded or unloaded, so that KernelModule and
+// HasSyscallWrapper read them again.
 func FlushKernelModuleCache() {
 	symbols.Lock()
 	defer symbols.Unlock()
-	symbols.loaded, symbols.modules = false, nil
+	symbols.loaded, symbols.modules, symbols.syscallWrapper = false, nil, false
 }
 
-// readModuleFunctions reads a file in the format of /proc/kallsyms and
-// returns moduleFunctions of it.
-func readModuleFunctions(file string) (map[string]string, error) {
+// readFile reads a file in the format of /proc/kallsyms.
+func readFile(file string) ([]byte, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
@@ -59,7 +75,7 @@ func readModuleFunctions(file string) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
 	}
-	return moduleFunctions(data), nil
+	return data, nil
 }
 
 // readAll reads everything from a file whose size stat doesn't know, like
