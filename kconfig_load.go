@@ -1,17 +1,15 @@
 package ebpf
 
 import (
-	"bufio"
-	"bytes"
 	"debug/elf"
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 
 	"github.com/bpfcore/ebpf/asm"
 	"github.com/bpfcore/ebpf/btf"
 	"github.com/bpfcore/ebpf/internal"
+	"github.com/bpfcore/ebpf/internal/kallsyms"
 	"github.com/bpfcore/ebpf/internal/kconfig"
 )
 
@@ -254,16 +252,21 @@ func putConfigValue(data []byte, typ btf.Type, value string) error {
 // a kprobe event on <prefix>sys_bpf through tracefs: on kernels without
 // tracefs (or without kprobes) that probe errors, and every object that
 // uses LINUX_HAS_SYSCALL_WRAPPER fails to load. Whether the wrapper exists
-// is a fact about the kernel's symbols, so it is read from /proc/kallsyms,
-// or else from the kernel's BTF, where it is a function.
-var haveSyscallWrapper = internal.NewFeatureTest("syscall wrapper", "4.17", func() error {
+// is a fact about the kernel's symbols, so it is read from /proc/kallsyms
+// (the read internal/kallsyms shares with the kprobes' module lookups), or
+// else from the kernel's BTF, where it is a function.
+var haveSyscallWrapper = internal.NewFeatureTest("syscall wrapper", "4.17", probeSyscallWrapper)
+
+// probeSyscallWrapper is the probe of haveSyscallWrapper. It returns an
+// error wrapping ErrNotSupported if the kernel has no wrappers.
+func probeSyscallWrapper() error {
 	prefix := internal.PlatformPrefix()
 	if prefix == "" {
 		return fmt.Errorf("unable to find the platform prefix for (%s)", runtime.GOARCH)
 	}
 	symbol := prefix + "sys_bpf"
 
-	found, err := kallsymsHasFunction(symbol)
+	found, err := kallsyms.HasSyscallWrapper()
 	if err != nil {
 		found, err = kernelBTFHasFunction(symbol)
 	}
@@ -274,47 +277,13 @@ var haveSyscallWrapper = internal.NewFeatureTest("syscall wrapper", "4.17", func
 		return fmt.Errorf("%s: %w", symbol, ErrNotSupported)
 	}
 	return nil
-})
-
-// kallsymsHasFunction reports whether /proc/kallsyms lists a text symbol
-// called name.
-func kallsymsHasFunction(name string) (bool, error) {
-	f, err := os.Open("/proc/kallsyms")
-	if err != nil {
-		return false, err
-	}
-	defer f.Close()
-
-	want := []byte(name)
-	scanner := bufio.NewScanner(f)
-	for scanner.Scan() {
-		// "<address> <type> <name>[\t[<module>]]"
-		line := scanner.Bytes()
-		sp := bytes.IndexByte(line, ' ')
-		if sp < 0 || len(line) < sp+3 || line[sp+2] != ' ' {
-			continue
-		}
-		if kind := line[sp+1]; kind != 'T' && kind != 't' {
-			continue
-		}
-		sym := line[sp+3:]
-		if tab := bytes.IndexByte(sym, '\t'); tab >= 0 {
-			sym = sym[:tab]
-		}
-		if bytes.Equal(sym, want) {
-			return true, nil
-		}
-	}
-	if err := scanner.Err(); err != nil {
-		return false, fmt.Errorf("read /proc/kallsyms: %w", err)
-	}
-	return false, nil
 }
 
 // kernelBTFHasFunction reports whether the running kernel's BTF has a
-// function called name.
+// function called name. It looks in the BTF the loader shares for the
+// process rather than decoding a copy of its own.
 func kernelBTFHasFunction(name string) (bool, error) {
-	spec, err := btf.LoadKernelSpec()
+	spec, err := sharedKernelSpec()
 	if err != nil {
 		return false, err
 	}

@@ -2,6 +2,7 @@ package ebpf
 
 import (
 	"debug/elf"
+	"errors"
 	"strconv"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/bpfcore/ebpf/asm"
 	"github.com/bpfcore/ebpf/btf"
 	"github.com/bpfcore/ebpf/internal"
+	"github.com/bpfcore/ebpf/internal/kallsyms"
 	"github.com/bpfcore/ebpf/internal/kconfig"
 	"github.com/bpfcore/ebpf/internal/testutils"
 )
@@ -60,17 +62,16 @@ func TestHaveSyscallWrapper(t *testing.T) {
 	testutils.CheckFeatureTest(t, haveSyscallWrapper)
 
 	// kallsyms and BTF agree on this kernel.
-	symbol := internal.PlatformPrefix() + "sys_bpf"
-	inKallsyms, err := kallsymsHasFunction(symbol)
+	inKallsyms, err := kallsyms.HasSyscallWrapper()
 	if err != nil {
 		t.Skip("kallsyms:", err)
 	}
-	inBTF, err := kernelBTFHasFunction(symbol)
+	inBTF, err := kernelBTFHasFunction(internal.PlatformPrefix() + "sys_bpf")
 	testutils.SkipIfNotSupported(t, err)
 	qt.Assert(t, qt.IsNil(err))
 	qt.Check(t, qt.Equals(inKallsyms, inBTF))
 
-	missing, err := kallsymsHasFunction("no_such_function_in_the_kernel")
+	missing, err := kernelBTFHasFunction("no_such_function_in_the_kernel")
 	qt.Assert(t, qt.IsNil(err))
 	qt.Check(t, qt.IsFalse(missing))
 }
@@ -228,4 +229,73 @@ func TestResolveKconfigReferences(t *testing.T) {
 	other := spec.Copy()
 	_, err = resolveKconfigReferences(asm.Instructions{load(spec, elf.STB_GLOBAL), load(other, elf.STB_GLOBAL)})
 	qt.Check(t, qt.ErrorMatches(err, "reference to multiple .kconfig maps is not allowed"))
+}
+
+// BenchmarkSyscallWrapperProbe is the first LINUX_HAS_SYSCALL_WRAPPER of a
+// process. "cold" reads the kernel's symbols for it; "with kprobe" is what
+// programs on syscalls, which use the variable, normally pay: the module
+// lookup of a kprobe followed by the probe, together; "warm" finds the
+// symbols read already.
+func BenchmarkSyscallWrapperProbe(b *testing.B) {
+	probe := func(b *testing.B) {
+		if err := probeSyscallWrapper(); err != nil && !errors.Is(err, ErrNotSupported) {
+			b.Skip(err)
+		}
+	}
+
+	b.Run("cold", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			kallsyms.FlushKernelModuleCache()
+			probe(b)
+		}
+	})
+	b.Run("with kprobe", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			kallsyms.FlushKernelModuleCache()
+			if _, err := kallsyms.KernelModule("bpf_prog_load"); err != nil {
+				b.Skip(err)
+			}
+			probe(b)
+		}
+	})
+	b.Run("warm", func(b *testing.B) {
+		probe(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			probe(b)
+		}
+	})
+}
+
+// BenchmarkResolveKconfig fills .kconfig as every program load that reads
+// it does, with the special variables only and with a CONFIG_ option too.
+func BenchmarkResolveKconfig(b *testing.B) {
+	u32 := &btf.Int{Size: 4}
+	version := &btf.Var{Name: "LINUX_KERNEL_VERSION", Type: u32}
+	wrapper := &btf.Var{Name: "LINUX_HAS_SYSCALL_WRAPPER", Type: u32}
+	bpf := &btf.Var{Name: "CONFIG_BPF", Type: &btf.Enum{Name: "libbpf_tristate", Size: 4, Values: []btf.EnumValue{
+		{Name: "TRI_NO", Value: 0}, {Name: "TRI_YES", Value: 1}, {Name: "TRI_MODULE", Value: 2},
+	}}}
+
+	for _, tc := range []struct {
+		name string
+		spec *MapSpec
+	}{
+		{"special", kconfigSpec(version, wrapper)},
+		{"config", kconfigSpec(version, wrapper, bpf)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			if err := resolveKconfig(tc.spec.Copy(), nil); err != nil {
+				b.Skip(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := resolveKconfig(tc.spec.Copy(), nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
