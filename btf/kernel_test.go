@@ -16,6 +16,7 @@ import (
 	"github.com/go-quicktest/qt"
 
 	"github.com/bpfcore/ebpf/internal"
+	"github.com/bpfcore/ebpf/internal/testutils"
 )
 
 func requireKernelBTF(tb testing.TB) {
@@ -27,13 +28,10 @@ func requireKernelBTF(tb testing.TB) {
 
 // bpftoolTypes returns, for each type that bpftool lists in the raw dump of
 // a BTF file, its ID, kind and the rest of the line. It skips the test if
-// bpftool is not installed.
+// bpftool is not installed, or fails it in strict mode.
 func bpftoolTypes(tb testing.TB, file string) map[string][]bpftoolType {
 	tb.Helper()
-	path, err := exec.LookPath("bpftool")
-	if err != nil {
-		tb.Skip("bpftool not installed")
-	}
+	path := testutils.RequireTool(tb, "bpftool")
 	out, err := exec.Command(path, "btf", "dump", "file", file).Output()
 	qt.Assert(tb, qt.IsNil(err))
 
