@@ -127,6 +127,11 @@ func newMapFromFD(fd *sys.FD) (*Map, error) {
 // NewMapFromID opens the map with the given kernel ID. This needs
 // CAP_SYS_ADMIN.
 //
+// Be careful with program arrays that are not yours: the kernel empties a
+// program array when the last user-space reference to it goes away, and on
+// some kernels (6.18 was seen doing it) opening one by ID in the short window
+// after that and closing it again keeps the map alive for good.
+//
 // It returns an error wrapping os.ErrNotExist if there is no such map.
 func NewMapFromID(id MapID) (*Map, error) {
 	fd, err := sys.MapGetFdById(&sys.MapGetFdByIdAttr{MapId: uint32(id)})
