@@ -51,7 +51,9 @@ func LoadCollectionSpec(file string) (*CollectionSpec, error) {
 func LoadCollectionSpecFromReader(rd io.ReaderAt) (*CollectionSpec, error) {
 	f, err := internal.NewSafeELFFile(rd)
 	if err != nil {
-		return nil, err
+		// debug/elf reports some truncations, such as a section name table
+		// running past the end of the file, as a bare io.ErrUnexpectedEOF.
+		return nil, fmt.Errorf("read ELF headers and section names: %w", err)
 	}
 	return loadCollectionSpec(f)
 }

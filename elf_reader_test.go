@@ -1038,6 +1038,9 @@ func TestLoadCollectionSpecMalformed(t *testing.T) {
 		{"not an ELF", loader, func(p *elfPatch) { p.data = []byte("\x7fELF, but not really") }, nil, nil},
 		{"truncated header", loader, func(p *elfPatch) { p.data = p.data[:40] }, nil, nil},
 		{"truncated", loader, func(p *elfPatch) { p.data = p.data[:len(p.data)/2] }, nil, nil},
+		{"section names beyond the end of the file", loader, func(p *elfPatch) {
+			p.put(p.sectionHeader(".strtab")+shOffset, 8, uint64(len(p.data)-2))
+		}, []string{"read ELF headers and section names"}, nil},
 		{"machine", loader, func(p *elfPatch) { p.put(18, 2, uint64(elf.EM_X86_64)) },
 			[]string{"unexpected machine type for BPF ELF: EM_X86_64"}, nil},
 		{"relocation entry size", loader, func(p *elfPatch) { p.put(p.sectionHeader(".relxdp")+shEntsize, 8, 8) },
