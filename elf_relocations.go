@@ -190,7 +190,12 @@ func relocateMapLoad(ins *asm.Instruction, sym elf.Symbol, sec *elfSection) (str
 	}
 
 	switch bind := elf.ST_BIND(sym.Info); bind {
-	case elf.STB_GLOBAL:
+	case elf.STB_GLOBAL, elf.STB_WEAK:
+		// The reference rejects weak map definitions, but libbpf's usdt.bpf.h
+		// declares its maps __weak so that several objects can share one
+		// definition when linked; libbpf and bpftool load such objects (for
+		// example libbpf-tools' javagc), and within one object a weak
+		// definition is simply the definition.
 	case elf.STB_LOCAL:
 		return "", fmt.Errorf("possible erroneous static qualifier on map definition: found reference to %q", sym.Name)
 	default:
