@@ -10,6 +10,9 @@ type testBlob struct {
 	words   []uint32
 	strings []byte
 	nextID  TypeID
+	// layout, if not nil, is the layout section: encode then writes the
+	// 32-byte header of Linux 7.1+ and puts layout after the strings.
+	layout []byte
 }
 
 func newTestBlob() *testBlob {
@@ -60,9 +63,21 @@ func (b *testBlob) encode(bo binary.ByteOrder) []byte {
 		StringOff: typeLen,
 		StringLen: uint32(len(b.strings)),
 	}
+	var pad []byte
+	if b.layout != nil {
+		hdr.HdrLen = btfLayoutHeaderLen
+		pad = make([]byte, (4-len(b.strings)%4)%4)
+		hdr.LayoutOff = hdr.StringOff + hdr.StringLen + uint32(len(pad))
+		hdr.LayoutLen = uint32(len(b.layout))
+	}
 	buf, _ := binary.Append(nil, bo, &hdr)
+	buf = buf[:hdr.HdrLen]
 	for _, w := range b.words {
 		buf = bo.(binary.AppendByteOrder).AppendUint32(buf, w)
 	}
-	return append(buf, b.strings...)
+	buf = append(buf, b.strings...)
+	if b.layout != nil {
+		buf = append(append(buf, pad...), b.layout...)
+	}
+	return buf
 }

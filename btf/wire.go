@@ -11,14 +11,26 @@ import (
 
 const btfMagic = 0xeB9F
 
-// btfHeaderLen is the size of struct btf_header, the smallest valid hdr_len.
+// btfHeaderLen is the size of the classic struct btf_header, the smallest
+// valid hdr_len and the header the marshaler writes.
 const btfHeaderLen = 24
+
+// btfLayoutHeaderLen is the size of struct btf_header since Linux 7.1, which
+// appends the offset and length of the layout section to the classic header.
+const btfLayoutHeaderLen = 32
+
+// btfLayoutLen is the size of struct btf_layout, one entry of the layout
+// section: the sizes of what follows the btf_type header of one kind.
+const btfLayoutLen = 4
 
 // maxTypeID is BTF_MAX_TYPE, the largest type ID the kernel accepts.
 const maxTypeID = 0x000fffff
 
 // btfHeader is struct btf_header. Offsets are relative to the end of the
-// header (HdrLen).
+// header (HdrLen). LayoutOff and LayoutLen are only present in headers of at
+// least btfLayoutHeaderLen bytes; they are zero otherwise. The library
+// checks the layout section's bounds and otherwise ignores it: it knows the
+// layout of every kind it decodes.
 type btfHeader struct {
 	Magic     uint16
 	Version   uint8
@@ -28,6 +40,8 @@ type btfHeader struct {
 	TypeLen   uint32
 	StringOff uint32
 	StringLen uint32
+	LayoutOff uint32
+	LayoutLen uint32
 }
 
 // btfKind is the kind of a btf_type, bits 24-28 of its info field.
@@ -288,8 +302,9 @@ func trailerLen(kind btfKind, vlen int) int {
 }
 
 // parseBTFHeader decodes and validates the header at the start of raw in
-// byte order bo. It checks magic, version, flags and that both sections lie
-// within raw.
+// byte order bo. It checks magic, version, flags and that every section lies
+// within raw: types, strings and, in a header long enough to name it, the
+// layout section.
 func parseBTFHeader(raw []byte, bo binary.ByteOrder) (*btfHeader, error) {
 	hdrLen, err := parseBTFPreamble(raw, bo, btfHeaderLen, "BTF", "blob")
 	if err != nil {
@@ -306,9 +321,15 @@ func parseBTFHeader(raw []byte, bo binary.ByteOrder) (*btfHeader, error) {
 		StringLen: bo.Uint32(raw[20:]),
 	}
 
-	for i, b := range raw[btfHeaderLen:hdr.HdrLen] {
+	known := uint32(btfHeaderLen)
+	if hdr.HdrLen >= btfLayoutHeaderLen {
+		hdr.LayoutOff = bo.Uint32(raw[24:])
+		hdr.LayoutLen = bo.Uint32(raw[28:])
+		known = btfLayoutHeaderLen
+	}
+	for i, b := range raw[known:hdr.HdrLen] {
 		if b != 0 {
-			return nil, fmt.Errorf("header: unsupported non-zero byte at offset %d", btfHeaderLen+i)
+			return nil, fmt.Errorf("header: unsupported non-zero byte at offset %d", int(known)+i)
 		}
 	}
 
@@ -320,6 +341,14 @@ func parseBTFHeader(raw []byte, bo binary.ByteOrder) (*btfHeader, error) {
 	if uint64(hdr.StringOff)+uint64(hdr.StringLen) > body {
 		return nil, fmt.Errorf("header: string section (offset %d, length %d) exceeds the %d bytes after the header",
 			hdr.StringOff, hdr.StringLen, body)
+	}
+	if uint64(hdr.LayoutOff)+uint64(hdr.LayoutLen) > body {
+		return nil, fmt.Errorf("header: layout section (offset %d, length %d) exceeds the %d bytes after the header",
+			hdr.LayoutOff, hdr.LayoutLen, body)
+	}
+	if hdr.LayoutOff%4 != 0 || hdr.LayoutLen%btfLayoutLen != 0 {
+		return nil, fmt.Errorf("header: layout section (offset %d, length %d) is not a whole number of aligned %d-byte entries",
+			hdr.LayoutOff, hdr.LayoutLen, btfLayoutLen)
 	}
 
 	return hdr, nil
