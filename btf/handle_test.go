@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/go-quicktest/qt"
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/bpfcore/ebpf/internal"
 	"github.com/bpfcore/ebpf/internal/sys"
@@ -36,22 +35,7 @@ func TestMarshalLoadELF(t *testing.T) {
 			// The kernel gives back what it was given.
 			got, err := h.Spec(nil)
 			qt.Assert(t, qt.IsNil(err))
-			builderID := func(typ Type) (TypeID, error) {
-				if _, ok := typ.(*Void); ok {
-					return 0, nil
-				}
-				if id, ok := b.id(typ); ok {
-					return id, nil
-				}
-				return 0, fmt.Errorf("%s was not added", typ)
-			}
-			var want []Type
-			for _, typ := range b.types {
-				want = append(want, flattenType(t, typ, builderID))
-			}
-			if diff := cmp.Diff(want, flattenSpec(t, got)[1:]); diff != "" {
-				t.Fatalf("kernel's copy differs (-want +got):\n%s", diff)
-			}
+			checkTypeLists(t, 1, builderTypes(t, b), flattenSpec(t, got)[1:])
 		})
 	}
 }
