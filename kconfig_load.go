@@ -287,10 +287,24 @@ func kernelBTFHasFunction(name string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	var fn *btf.Func
-	err = spec.TypeByName(name, &fn)
+	return btfHasFunction(spec, name)
+}
+
+// btfHasFunction reports whether spec has at least one function called
+// name. Kernel BTF may describe one function several times (Debian 12's 6.1
+// has two __x64_sys_bpf), so more than one is as good as one.
+func btfHasFunction(spec *btf.Spec, name string) (bool, error) {
+	types, err := spec.AnyTypesByName(name)
 	if errors.Is(err, btf.ErrNotFound) {
 		return false, nil
 	}
-	return err == nil, err
+	if err != nil {
+		return false, fmt.Errorf("look up function %s in kernel BTF: %w", name, err)
+	}
+	for _, typ := range types {
+		if _, ok := typ.(*btf.Func); ok {
+			return true, nil
+		}
+	}
+	return false, nil
 }
