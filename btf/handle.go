@@ -206,9 +206,18 @@ func newHandleInfoFromFD(fd *sys.FD) (*HandleInfo, error) {
 	name := make([]byte, handleNameLen)
 	for {
 		var info sys.BtfInfo
-		info.Name, info.NameLen = sys.NewSlicePointerLen(name)
+		if name != nil {
+			info.Name, info.NameLen = sys.NewSlicePointerLen(name)
+		}
 		err := sys.ObjInfo(fd, &info)
-		if errors.Is(err, unix.ENOSPC) || (err == nil && info.NameLen >= uint32(len(name))) {
+		if errors.Is(err, unix.E2BIG) && name != nil {
+			// Kernels before 5.11 have no name in struct bpf_btf_info and
+			// refuse an info struct with fields they don't know set: ask
+			// again without a name, which those kernels don't give.
+			name = nil
+			continue
+		}
+		if name != nil && (errors.Is(err, unix.ENOSPC) || (err == nil && info.NameLen >= uint32(len(name)))) {
 			// The name didn't fit. NameLen excludes the NUL.
 			if info.NameLen < uint32(len(name)) {
 				return nil, fmt.Errorf("get BTF info: %w", err)
@@ -222,7 +231,7 @@ func newHandleInfoFromFD(fd *sys.FD) (*HandleInfo, error) {
 
 		return &HandleInfo{
 			ID:       info.Id,
-			Name:     unix.ByteSliceToString(name[:info.NameLen]),
+			Name:     unix.ByteSliceToString(name[:min(int(info.NameLen), len(name))]),
 			IsKernel: info.KernelBtf != 0,
 			size:     info.BtfSize,
 		}, nil

@@ -229,7 +229,8 @@ func TestHandleIterator(t *testing.T) {
 	qt.Assert(t, qt.IsTrue(slices.IsSorted(ids)))
 	qt.Assert(t, qt.Equals(it.ID, ids[len(ids)-1]), qt.Commentf("the last ID is kept"))
 	qt.Assert(t, qt.IsTrue(slices.Contains(ids, info.ID)))
-	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err == nil {
+	// Kernel BTF is a BTF object with a name since 5.11.
+	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err == nil && !testutils.IsKernelLessThan(t, "5.11") {
 		qt.Assert(t, qt.IsTrue(vmlinux), qt.Commentf("kernel BTF not found"))
 	}
 
@@ -238,6 +239,7 @@ func TestHandleIterator(t *testing.T) {
 
 func TestFindHandleVmlinux(t *testing.T) {
 	testutils.RequirePrivileges(t)
+	testutils.SkipOnOldKernel(t, "5.11", "kernel BTF as a named BTF object")
 	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
 		t.Skip("no kernel BTF")
 	}
