@@ -292,14 +292,45 @@ func (s *Spec) AnyTypesByName(name string) ([]Type, error) {
 // It returns an error wrapping ErrNotFound if there is no such type, and an
 // error if there are several.
 func (s *Spec) AnyTypeByName(name string) (Type, error) {
-	types, err := s.AnyTypesByName(name)
+	id, matches := s.uniqueIDByName(name)
+	if matches != 1 {
+		// Rare: let AnyTypesByName build the error, or the list of types
+		// for it.
+		types, err := s.AnyTypesByName(name)
+		if err != nil {
+			return nil, err
+		}
+		if len(types) > 1 {
+			return nil, fmt.Errorf("found multiple types: %v", types)
+		}
+		return types[0], nil
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	typ, err := s.decode(id)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("type %q: %w", name, err)
 	}
-	if len(types) > 1 {
-		return nil, fmt.Errorf("found multiple types: %v", types)
-	}
-	return types[0], nil
+	return typ, nil
+}
+
+// uniqueIDByName returns the ID of a type of the Spec's own blob named name
+// and how many such types there are, without building a list: looking up a
+// type by name is common enough that it shouldn't allocate.
+func (s *Spec) uniqueIDByName(name string) (id TypeID, matches int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+
+	r := s.rawTypes()
+	ess := essentialName(name)
+	r.names.candidates(ess, func(candidate TypeID) {
+		if r.typeName(r.offsets[candidate-r.firstID]) == name {
+			id = candidate
+			matches++
+		}
+	})
+	return id, matches
 }
 
 var typeInterface = reflect.TypeFor[Type]()

@@ -559,3 +559,29 @@ func TestZeroSpec(t *testing.T) {
 	qt.Assert(t, qt.IsFalse(iter.Next()))
 	qt.Assert(t, qt.IsNotNil(spec.Copy()))
 }
+
+// Looking a type up by name is common (CO-RE, attach targets, kernel
+// features), so it mustn't allocate once the type is decoded: cilium/ebpf
+// v0.15.0 allocates once.
+func TestAnyTypeByNameAllocs(t *testing.T) {
+	i := &Int{Name: "int", Size: 4, Encoding: Signed}
+	s := &Struct{Name: "pair", Size: 8, Members: []Member{{Name: "a", Type: i}, {Name: "b", Type: i, Offset: 32}}}
+	b, err := NewBuilder([]Type{s, &Typedef{Name: "pair_t", Type: s}})
+	qt.Assert(t, qt.IsNil(err))
+	raw, err := b.Marshal(nil, nil)
+	qt.Assert(t, qt.IsNil(err))
+	spec, err := loadRawSpec(raw, nil, nil)
+	qt.Assert(t, qt.IsNil(err))
+
+	want, err := spec.AnyTypeByName("pair")
+	qt.Assert(t, qt.IsNil(err))
+	allocs := testing.AllocsPerRun(100, func() {
+		if got, err := spec.AnyTypeByName("pair"); err != nil || got != want {
+			t.Fatal("pair:", got, err)
+		}
+	})
+	qt.Assert(t, qt.Equals(allocs, 0))
+
+	_, err = spec.AnyTypeByName("missing")
+	qt.Assert(t, qt.ErrorIs(err, ErrNotFound))
+}
